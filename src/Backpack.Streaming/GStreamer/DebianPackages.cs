@@ -1,0 +1,67 @@
+namespace Backpack.Streaming.GStreamer;
+
+/// <summary>
+/// Which Debian package provides a GStreamer library or element, so that every "missing" message
+/// can say what to install.
+/// </summary>
+internal static class DebianPackages
+{
+    private static readonly Dictionary<string, string> Libraries = new(StringComparer.Ordinal)
+    {
+        [NativeLibraries.GStreamer] = "libgstreamer1.0-0",
+        [NativeLibraries.GObject] = "libglib2.0-0",
+        [NativeLibraries.GLib] = "libglib2.0-0",
+        [NativeLibraries.GstApp] = "libgstreamer-plugins-base1.0-0",
+        [NativeLibraries.GstVideo] = "libgstreamer-plugins-base1.0-0",
+        [NativeLibraries.GstRtspServer] = "libgstrtspserver-1.0-0",
+    };
+
+    private static readonly Dictionary<string, string> Elements = new(StringComparer.Ordinal)
+    {
+        ["appsrc"] = "gstreamer1.0-plugins-base",
+        ["appsink"] = "gstreamer1.0-plugins-base",
+        ["videoconvert"] = "gstreamer1.0-plugins-base",
+        ["videoscale"] = "gstreamer1.0-plugins-base",
+        ["videorate"] = "gstreamer1.0-plugins-base",
+        ["videotestsrc"] = "gstreamer1.0-plugins-base",
+        ["queue"] = "libgstreamer1.0-0",
+        ["fakesink"] = "libgstreamer1.0-0",
+        ["identity"] = "libgstreamer1.0-0",
+        ["tee"] = "libgstreamer1.0-0",
+        ["filesink"] = "libgstreamer1.0-0",
+        ["x264enc"] = "gstreamer1.0-plugins-ugly",
+        ["h264parse"] = "gstreamer1.0-plugins-bad",
+        ["openh264enc"] = "gstreamer1.0-plugins-bad",
+        ["srtsink"] = "gstreamer1.0-plugins-bad",
+        ["rtmp2sink"] = "gstreamer1.0-plugins-bad",
+        ["hlssink2"] = "gstreamer1.0-plugins-good",
+        ["matroskamux"] = "gstreamer1.0-plugins-good",
+        ["mp4mux"] = "gstreamer1.0-plugins-good",
+        ["splitmuxsink"] = "gstreamer1.0-plugins-good",
+        ["rtph264pay"] = "gstreamer1.0-plugins-good",
+        ["v4l2h264enc"] = "gstreamer1.0-plugins-good",
+        ["vaapih264enc"] = "gstreamer1.0-vaapi",
+        ["avdec_h264"] = "gstreamer1.0-libav",
+        ["rtspclientsink"] = "gstreamer1.0-rtsp",
+    };
+
+    /// <summary>The Debian package of a logical library name of <see cref="NativeLibraries"/>.</summary>
+    internal static string ForLibrary(string library) =>
+        Libraries.TryGetValue(library, out var package) ? package : "libgstreamer1.0-0";
+
+    /// <summary>
+    /// The Debian package that provides an element, or a sentence saying where the element
+    /// comes from when Debian does not ship it (kvssink, NVIDIA encoders).
+    /// </summary>
+    internal static string ForElement(string element) => element switch
+    {
+        _ when Elements.TryGetValue(element, out var package) => package,
+        "kvssink" => "none: build the GStreamer plugin of amazon-kinesis-video-streams-producer-sdk-cpp",
+        "nvv4l2h264enc" => "none: part of NVIDIA JetPack (nvidia-l4t-gstreamer)",
+        _ => "unknown: search with 'apt-file search libgst' for the plugin that provides it",
+    };
+
+    /// <summary>Whether <see cref="ForElement"/> names an installable Debian package.</summary>
+    internal static bool IsInstallable(string package) =>
+        !package.StartsWith("none:", StringComparison.Ordinal) && !package.StartsWith("unknown:", StringComparison.Ordinal);
+}

@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+
+namespace Backpack.Streaming.GStreamer.Native;
+
+/// <summary>Functions of libglib-2.0 that the bindings need.</summary>
+internal static partial class GLib
+{
+    [LibraryImport(NativeLibraries.GLib, EntryPoint = "g_free")]
+    internal static partial void Free(nint memory);
+
+    [LibraryImport(NativeLibraries.GLib, EntryPoint = "g_error_free")]
+    internal static partial void ErrorFree(nint error);
+
+    /// <summary>
+    /// Reads the message of a <c>GError*</c> (layout: guint32 domain, gint code, gchar* message) and
+    /// frees the error. Returns null for a null error.
+    /// </summary>
+    internal static string? TakeErrorMessage(nint error)
+    {
+        if (error == 0)
+        {
+            return null;
+        }
+        var message = Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(error, 8));
+        ErrorFree(error);
+        return message;
+    }
+}

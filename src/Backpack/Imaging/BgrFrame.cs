@@ -1,0 +1,303 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Backpack.Imaging;
+
+/// <summary>
+/// A picture of <see cref="Width"/> × <see cref="Height"/> pixels, 3 bytes per pixel in blue, green,
+/// red order, rows top to bottom, <see cref="Stride"/> bytes apart — the layout of an OpenCV
+/// <c>Mat</c> of type <c>CV_8UC3</c> and of most camera buffers.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A frame either owns pooled memory (<see cref="Create"/>, <see cref="Clone"/>), returned to the
+/// pool by <see cref="Dispose"/>, or wraps memory it does not own (<see cref="Wrap(nint, int, int, int)"/>,
+/// <see cref="Wrap(Memory{byte}, int, int, int)"/>), so that annotations are drawn in place and a
+/// SkyLine streams the pixels without a copy. Views made by <see cref="Crop"/> share the memory of
+/// their frame and are valid only while it is.
+/// </para>
+/// <para>
+/// Not thread safe for concurrent writes; reading from several threads while nobody writes is safe.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var frame = BgrFrame.Create(1280, 720);
+/// frame.Fill(blue: 64, green: 64, red: 64);
+/// Span&lt;byte&gt; row = frame.GetRow(10);   // 1280 * 3 bytes: B, G, R, B, G, R, ...
+/// row[0] = 255;                          // first pixel of row 10 turns blue-ish
+/// </code>
+/// </example>
+public sealed unsafe class BgrFrame : IDisposable
+{
+    /// <summary>Bytes per pixel: blue, green, red.</summary>
+    public const int BytesPerPixel = 3;
+
+    private readonly nint _pointer;
+    private readonly Memory<byte> _memory;
+    private readonly bool _owned;
+    private byte[]? _pooled;
+    private bool _disposed;
+
+    private BgrFrame(int width, int height, int stride, nint pointer, Memory<byte> memory, byte[]? pooled)
+    {
+        Width = width;
+        Height = height;
+        Stride = stride;
+        _pointer = pointer;
+        _memory = memory;
+        _pooled = pooled;
+        _owned = pooled is not null;
+    }
+
+    /// <summary>Width in pixels, at least 1.</summary>
+    public int Width { get; }
+
+    /// <summary>Height in pixels (rows), at least 1.</summary>
+    public int Height { get; }
+
+    /// <summary>Bytes from the start of one row to the start of the next, at least <see cref="Width"/> × 3.</summary>
+    public int Stride { get; }
+
+    /// <summary>True when the frame owns its memory and returns it to the pool on <see cref="Dispose"/>.</summary>
+    public bool OwnsMemory => _owned;
+
+    /// <summary>True when rows follow each other without padding (<see cref="Stride"/> = <see cref="Width"/> × 3).</summary>
+    public bool IsContiguous => Stride == Width * BytesPerPixel;
+
+    /// <summary>Bytes of one row that hold pixels: <see cref="Width"/> × 3.</summary>
+    public int RowLength => Width * BytesPerPixel;
+
+    /// <summary>
+    /// Bytes from the first pixel of the first row to the last pixel of the last row:
+    /// <see cref="Stride"/> × (<see cref="Height"/> − 1) + <see cref="Width"/> × 3.
+    /// </summary>
+    public int Length => RequiredLength(Width, Height, Stride);
+
+    /// <summary>
+    /// All pixel bytes as one span of <see cref="Length"/> bytes; row <c>y</c> starts at
+    /// <c>y * Stride</c>. Padding bytes between rows belong to the memory's owner: leave them alone.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The frame was disposed.</exception>
+    public Span<byte> Pixels
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _pointer != 0
+                ? new Span<byte>((void*)_pointer, Length)
+                : _memory.Span[..Length];
+        }
+    }
+
+    /// <summary>Creates a frame of pooled memory, contiguous and filled with black.</summary>
+    /// <param name="width">Width in pixels, 1 or more.</param>
+    /// <param name="height">Height in pixels, 1 or more.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1 or the frame would exceed 2 GiB.</exception>
+    public static BgrFrame Create(int width, int height)
+    {
+        var stride = ValidateSize(width, height);
+        var length = RequiredLength(width, height, stride);
+        var pooled = ArrayPool<byte>.Shared.Rent(length);
+        Array.Clear(pooled, 0, length);
+        return new BgrFrame(width, height, stride, 0, pooled.AsMemory(0, length), pooled);
+    }
+
+    /// <summary>
+    /// Wraps native memory the caller owns (an OpenCV <c>Mat.data</c>, a camera or tensor buffer)
+    /// without copying. The memory must stay valid and at least
+    /// <c>stride * (height - 1) + width * 3</c> bytes long while the frame is used.
+    /// </summary>
+    /// <param name="address">Address of the first pixel of the first row; not zero.</param>
+    /// <param name="width">Width in pixels, 1 or more.</param>
+    /// <param name="height">Height in pixels, 1 or more.</param>
+    /// <param name="stride">Bytes between row starts, at least <paramref name="width"/> × 3.</param>
+    /// <exception cref="ArgumentException">The address is zero, a dimension is below 1 or the stride too small.</exception>
+    public static BgrFrame Wrap(nint address, int width, int height, int stride)
+    {
+        if (address == 0)
+        {
+            throw new ArgumentException("The pixel address is zero; expected the address of the first pixel.", nameof(address));
+        }
+        ValidateSize(width, height);
+        ValidateStride(width, height, stride);
+        return new BgrFrame(width, height, stride, address, Memory<byte>.Empty, null);
+    }
+
+    /// <summary>
+    /// Wraps managed memory the caller owns (a <c>byte[]</c>, a slice of a larger buffer) without copying.
+    /// </summary>
+    /// <param name="memory">At least <c>stride * (height - 1) + width * 3</c> bytes, the first pixel first.</param>
+    /// <param name="width">Width in pixels, 1 or more.</param>
+    /// <param name="height">Height in pixels, 1 or more.</param>
+    /// <param name="stride">Bytes between row starts, at least <paramref name="width"/> × 3.</param>
+    /// <exception cref="ArgumentException">A dimension is below 1, the stride too small or the memory too short.</exception>
+    public static BgrFrame Wrap(Memory<byte> memory, int width, int height, int stride)
+    {
+        ValidateSize(width, height);
+        ValidateStride(width, height, stride);
+        var length = RequiredLength(width, height, stride);
+        if (memory.Length < length)
+        {
+            throw new ArgumentException(
+                $"The memory holds {memory.Length} bytes; a {width}x{height} BGR frame with stride {stride} needs at least {length}.",
+                nameof(memory));
+        }
+        return new BgrFrame(width, height, stride, 0, memory, null);
+    }
+
+    /// <summary>The <see cref="RowLength"/> pixel bytes of row <paramref name="y"/>.</summary>
+    /// <param name="y">Row index from 0 (top) to <see cref="Height"/> − 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="y"/> is outside the frame.</exception>
+    public Span<byte> GetRow(int y)
+    {
+        if ((uint)y >= (uint)Height)
+        {
+            throw new ArgumentOutOfRangeException(nameof(y), y, $"Expected a row index from 0 to {Height - 1}.");
+        }
+        return Pixels.Slice(y * Stride, RowLength);
+    }
+
+    /// <summary>
+    /// A view of a rectangle of this frame that shares its memory: drawing on the view draws on the frame.
+    /// The view does not own memory and is valid only while this frame is.
+    /// </summary>
+    /// <param name="x">Left column of the view, from 0.</param>
+    /// <param name="y">Top row of the view, from 0.</param>
+    /// <param name="width">Width of the view in pixels, 1 or more.</param>
+    /// <param name="height">Height of the view in pixels, 1 or more.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The rectangle does not lie inside the frame.</exception>
+    public BgrFrame Crop(int x, int y, int width, int height)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (x < 0 || y < 0 || width < 1 || height < 1 || x > Width - width || y > Height - height)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(width),
+                $"The crop ({x}, {y}, {width}x{height}) must lie inside the {Width}x{Height} frame with a size of at least 1x1.");
+        }
+        var offset = (y * Stride) + (x * BytesPerPixel);
+        var length = RequiredLength(width, height, Stride);
+        return _pointer != 0
+            ? new BgrFrame(width, height, Stride, _pointer + offset, Memory<byte>.Empty, null)
+            : new BgrFrame(width, height, Stride, 0, _memory.Slice(offset, length), null);
+    }
+
+    /// <summary>A contiguous copy of this frame in pooled memory of its own.</summary>
+    public BgrFrame Clone()
+    {
+        var copy = Create(Width, Height);
+        CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>Copies the pixels into a frame of the same size (strides may differ).</summary>
+    /// <param name="destination">A frame of the same width and height.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="ArgumentException">The sizes differ.</exception>
+    public void CopyTo(BgrFrame destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.Width != Width || destination.Height != Height)
+        {
+            throw new ArgumentException(
+                $"The destination is {destination.Width}x{destination.Height}; expected the source's size {Width}x{Height}.",
+                nameof(destination));
+        }
+        var source = Pixels;
+        var target = destination.Pixels;
+        if (IsContiguous && destination.IsContiguous)
+        {
+            source.CopyTo(target);
+            return;
+        }
+        for (var row = 0; row < Height; row++)
+        {
+            source.Slice(row * Stride, RowLength).CopyTo(target.Slice(row * destination.Stride, RowLength));
+        }
+    }
+
+    /// <summary>Sets every pixel to one colour.</summary>
+    /// <param name="blue">Blue, 0 to 255.</param>
+    /// <param name="green">Green, 0 to 255.</param>
+    /// <param name="red">Red, 0 to 255.</param>
+    public void Fill(byte blue, byte green, byte red)
+    {
+        var pixels = Pixels;
+        var first = pixels[..RowLength];
+        if (blue == green && green == red)
+        {
+            first.Fill(blue);
+        }
+        else
+        {
+            // Fill the first row pixel by pixel through a repeating 3-byte pattern, then copy it down.
+            Span<byte> pattern = [blue, green, red];
+            pattern.CopyTo(first);
+            for (var filled = BytesPerPixel; filled < first.Length; filled *= 2)
+            {
+                first[..Math.Min(filled, first.Length - filled)].CopyTo(first[filled..]);
+            }
+        }
+        for (var row = 1; row < Height; row++)
+        {
+            first.CopyTo(pixels.Slice(row * Stride, RowLength));
+        }
+    }
+
+    /// <summary>Returns owned memory to the pool. A wrapped frame leaves its memory to its owner. Idempotent.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (_pooled is { } pooled)
+        {
+            _pooled = null;
+            ArrayPool<byte>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>Size and layout, such as <c>BgrFrame 1280x720 stride=3840 owned</c>.</summary>
+    public override string ToString() =>
+        $"BgrFrame {Width}x{Height} stride={Stride} {(OwnsMemory ? "owned" : "wrapped")}{(_disposed ? " disposed" : string.Empty)}";
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RequiredLength(int width, int height, int stride) =>
+        checked((stride * (height - 1)) + (width * BytesPerPixel));
+
+    private static int ValidateSize(int width, int height)
+    {
+        if (width < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), width, "Expected a frame width of at least 1 pixel.");
+        }
+        if (height < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(height), height, "Expected a frame height of at least 1 pixel.");
+        }
+        if ((long)width * height * BytesPerPixel > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), $"A {width}x{height} BGR frame exceeds the largest supported buffer of {Array.MaxLength} bytes.");
+        }
+        return width * BytesPerPixel;
+    }
+
+    private static void ValidateStride(int width, int height, int stride)
+    {
+        if (stride < width * BytesPerPixel)
+        {
+            throw new ArgumentException(
+                $"The stride {stride} is smaller than a row of {width} BGR pixels; expected at least {width * BytesPerPixel} bytes.",
+                nameof(stride));
+        }
+        if (((long)stride * (height - 1)) + ((long)width * BytesPerPixel) > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"A {width}x{height} frame with stride {stride} spans more than {Array.MaxLength} bytes; expected a smaller stride or frame.",
+                nameof(stride));
+        }
+    }
+}
