@@ -335,11 +335,13 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
         if (background)
         {
             var (width, _, _) = HersheyFont.Measure(text, scale, thickness);
+            // A box hugging the glyphs: from the cap line to the bottom of capitals, or of descenders when the
+            // text has any, one pixel of padding around; the glyph origin line is BaseLine units above originY.
             var half = thickness / 2.0;
-            var top = originY - (int)Math.Ceiling(((HersheyFont.BaseLine + 5) * scale) + half) - TextPadding;
-            var bottom = originY + (int)Math.Ceiling(((HersheyFont.Descent - HersheyFont.BaseLine) * scale) + half) + TextPadding - 1;
-            var left = originX - TextPadding + 1;
-            var right = originX + width + TextPadding - 1;
+            var top = originY + (int)Math.Floor(((HersheyFont.CapTop - HersheyFont.BaseLine) * scale) - half) - 1;
+            var bottom = originY + (int)Math.Ceiling(((HersheyFont.Bottom(text) - HersheyFont.BaseLine) * scale) + half);
+            var left = originX - 1;
+            var right = originX + width;
             if (color.IsOpaque)
             {
                 Blender.FillOpaque(frame, left, top, right, bottom, color);

@@ -97,14 +97,14 @@ internal static class SceneJsonReader
         point = default;
         problem = string.Empty;
         if (element.ValueKind == JsonValueKind.Array && element.GetArrayLength() == 2
-            && element[0].TryGetDouble(out var x) && element[1].TryGetDouble(out var y))
+            && element[0].TryGetNumber(out var x) && element[1].TryGetNumber(out var y))
         {
             point = new Point(x, y);
             return true;
         }
         if (element.ValueKind == JsonValueKind.Object
-            && element.TryGetProperty("x", out var ex) && ex.TryGetDouble(out x)
-            && element.TryGetProperty("y", out var ey) && ey.TryGetDouble(out y))
+            && element.TryGetProperty("x", out var ex) && ex.TryGetNumber(out x)
+            && element.TryGetProperty("y", out var ey) && ey.TryGetNumber(out y))
         {
             point = new Point(x, y);
             return true;
@@ -123,8 +123,8 @@ internal static class SceneJsonReader
             return false;
         }
         var length = element.GetArrayLength();
-        if (length == 4 && element[0].TryGetDouble(out var x1) && element[1].TryGetDouble(out var y1)
-            && element[2].TryGetDouble(out var x2) && element[3].TryGetDouble(out var y2))
+        if (length == 4 && element[0].TryGetNumber(out var x1) && element[1].TryGetNumber(out var y1)
+            && element[2].TryGetNumber(out var x2) && element[3].TryGetNumber(out var y2))
         {
             rectangle = new Rectangle(x1, y1, x2, y2);
             return true;
@@ -193,11 +193,21 @@ internal static class SceneJsonReader
                 return false;
         }
 
-        static bool TryChannel(JsonElement value, out int channel) =>
-            value.TryGetInt32(out channel) && channel is >= 0 and <= 255;
+        static bool TryChannel(JsonElement value, out int channel)
+        {
+            channel = 0;
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out channel) && channel is >= 0 and <= 255;
+        }
 
         static bool TryAlpha(JsonElement value, out double alpha) =>
-            value.TryGetDouble(out alpha) && alpha is >= 0 and <= 1;
+            value.TryGetNumber(out alpha) && alpha is >= 0 and <= 1;
+    }
+
+    /// <summary>A JSON number as a double; false (rather than an exception) for any other kind of value.</summary>
+    internal static bool TryGetNumber(this JsonElement element, out double value)
+    {
+        value = 0;
+        return element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out value);
     }
 
     internal static string Describe(JsonElement element)
@@ -302,7 +312,7 @@ internal static class SceneJsonReader
             {
                 return 1.0;
             }
-            return value.TryGetDouble(out var size) && size is > 0 and <= 100
+            return value.TryGetNumber(out var size) && size is > 0 and <= 100
                 ? size
                 : throw Error(name, $"expected a relative text size above 0 and at most 100; got {Describe(value)}");
         }
@@ -313,7 +323,7 @@ internal static class SceneJsonReader
             {
                 return 1;
             }
-            return value.TryGetInt32(out var thickness) && thickness is >= 1 and <= Thicknesses.Max
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var thickness) && thickness is >= 1 and <= Thicknesses.Max
                 ? thickness
                 : throw Error(name, $"expected an integer thickness from 1 to {Thicknesses.Max} pixels; got {Describe(value)}");
         }

@@ -12,11 +12,11 @@ internal static class HersheyFont
     /// <summary>Font units from the drawing origin down to where OpenCV puts the glyphs' y = 0 (its base_line).</summary>
     internal const int BaseLine = 5;
 
-    /// <summary>The lowest point of any glyph below the y = 0 line of the glyph data (descenders).</summary>
-    internal const int Descent = 7;
+    /// <summary>The cap line in glyph units (the top of capitals and digits).</summary>
+    internal const int CapTop = -5;
 
-    /// <summary>The highest point of any glyph above the y = 0 line of the glyph data (caps and accents).</summary>
-    internal const int Ascent = 7;
+    /// <summary>The bottom of capitals in glyph units; descenders go below it.</summary>
+    internal const int CapBottom = 4;
 
     private static readonly Glyph[] Glyphs = Parse(HersheyPlainGlyphs.Ascii);
 
@@ -47,6 +47,17 @@ internal static class HersheyFont
         return (width, height, baseline);
     }
 
+    /// <summary>The lowest glyph point of a text in glyph units: <see cref="CapBottom"/>, or lower when a glyph descends.</summary>
+    internal static int Bottom(ReadOnlySpan<char> text)
+    {
+        var bottom = CapBottom;
+        foreach (var c in text)
+        {
+            bottom = Math.Max(bottom, Glyphs[GlyphIndex(c)].Bottom);
+        }
+        return bottom;
+    }
+
     private static Glyph[] Parse(string[] encoded)
     {
         var glyphs = new Glyph[encoded.Length];
@@ -71,7 +82,8 @@ internal static class HersheyFont
                 }
             }
             strokeStarts.Add(points.Count);
-            glyphs[g] = new Glyph(text[0] - 'R', text[1] - 'R', [.. points], [.. strokeStarts]);
+            var bottom = points.Count == 0 ? CapBottom : points.Max(point => (int)point.Y);
+            glyphs[g] = new Glyph(text[0] - 'R', text[1] - 'R', [.. points], [.. strokeStarts], bottom);
         }
         return glyphs;
     }
@@ -80,7 +92,7 @@ internal static class HersheyFont
     /// One glyph: its left and right bearings and its strokes, each a polyline of points in font units;
     /// stroke k runs over Points[StrokeStarts[k]] up to (not including) Points[StrokeStarts[k + 1]].
     /// </summary>
-    internal sealed record Glyph(int Left, int Right, (sbyte X, sbyte Y)[] Points, int[] StrokeStarts)
+    internal sealed record Glyph(int Left, int Right, (sbyte X, sbyte Y)[] Points, int[] StrokeStarts, int Bottom)
     {
         internal int StrokeCount => StrokeStarts.Length - 1;
     }

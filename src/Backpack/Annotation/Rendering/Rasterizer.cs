@@ -38,6 +38,7 @@ internal sealed class Rasterizer
     /// so strokes get round caps and joints. Coverage falls off linearly over one pixel at the edge
     /// (anti-aliasing); a segment of length zero is a dot.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void StrokeSegment(CoverageMask mask, double ax, double ay, double bx, double by, double radius)
     {
         var outer = radius + 0.5;
@@ -50,7 +51,6 @@ internal sealed class Rasterizer
         var dx = bx - ax;
         var dy = by - ay;
         var lengthSquared = (dx * dx) + (dy * dy);
-        var inverseLengthSquared = lengthSquared > 1e-12 ? 1.0 / lengthSquared : 0.0;
         var length = Math.Sqrt(lengthSquared);
         // The unit normal times the outer radius: the band around the segment spans ±(nx, ny).
         double nx = 0, ny = 0;
@@ -60,6 +60,11 @@ internal sealed class Rasterizer
             ny = dx / length * outer;
         }
         Span<double> quad = [ax + nx, ay + ny, bx + nx, by + ny, bx - nx, by - ny, ax - nx, ay - ny];
+        // Along the segment the distance to it is the distance to its line, which changes linearly along a row;
+        // only beyond its ends (the round caps) is a square root needed.
+        var hasLength = length > 1e-12;
+        var ux = hasLength ? dx / length : 0.0;
+        var uy = hasLength ? dy / length : 0.0;
         for (var y = yTop; y <= yBottom; y++)
         {
             var cy = y + 0.5;
@@ -67,7 +72,7 @@ internal sealed class Rasterizer
             var right = double.NegativeInfinity;
             DiskSpan(ax, ay, outer, cy, ref left, ref right);
             DiskSpan(bx, by, outer, cy, ref left, ref right);
-            if (length > 1e-12)
+            if (hasLength)
             {
                 ConvexSpan(quad, cy, ref left, ref right);
             }
@@ -82,17 +87,26 @@ internal sealed class Rasterizer
                 continue;
             }
             var row = mask.Row(y);
-            var touched = false;
-            var first = x1;
-            var last = x0;
-            for (var x = x0; x <= x1; x++)
+            var first = -1;
+            var last = -1;
+            var px = x0 + 0.5 - ax;
+            var py = cy - ay;
+            var along = (px * ux) + (py * uy);
+            var across = (px * -uy) + (py * ux);
+            for (var x = x0; x <= x1; x++, px += 1.0, along += ux, across -= uy)
             {
-                var px = x + 0.5 - ax;
-                var py = cy - ay;
-                var t = Math.Clamp(((px * dx) + (py * dy)) * inverseLengthSquared, 0.0, 1.0);
-                var ex = px - (t * dx);
-                var ey = py - (t * dy);
-                var coverage = outer - Math.Sqrt((ex * ex) + (ey * ey));
+                double distance;
+                if (hasLength && along >= 0 && along <= length)
+                {
+                    distance = Math.Abs(across);
+                }
+                else
+                {
+                    var qx = along > 0 && hasLength ? px - dx : px;
+                    var qy = along > 0 && hasLength ? py - dy : py;
+                    distance = Math.Sqrt((qx * qx) + (qy * qy));
+                }
+                var coverage = outer - distance;
                 if (coverage <= MinCoverage)
                 {
                     continue;
@@ -102,11 +116,13 @@ internal sealed class Rasterizer
                 {
                     row[x] = value;
                 }
-                touched = true;
-                first = Math.Min(first, x);
+                if (first < 0)
+                {
+                    first = x;
+                }
                 last = x;
             }
-            if (touched)
+            if (first >= 0)
             {
                 mask.Touch(y, first, last);
             }
@@ -120,6 +136,7 @@ internal sealed class Rasterizer
     /// <param name="mask">The target.</param>
     /// <param name="xs">The x of every vertex, continuous coordinates.</param>
     /// <param name="ys">The y of every vertex.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void FillPolygon(CoverageMask mask, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
     {
         var width = mask.Width;
@@ -174,20 +191,36 @@ internal sealed class Rasterizer
                 sum += accumulator[x];
                 accumulator[x] = 0;
                 var coverage = Math.Abs(sum);
-                if (coverage <= MinCoverage)
+                var value = coverage >= 1f ? (byte)255 : coverage <= MinCoverage ? (byte)0 : (byte)((coverage * 255f) + 0.5f);
+                // Between edges the accumulator is zero and the coverage constant: jump over such runs.
+                var next = accumulator[(x + 1)..(end + 1)].IndexOfAnyExcept(0f);
+                var runEnd = next < 0 ? end : x + next;
+                if (value == 0)
                 {
+                    x = runEnd;
                     continue;
                 }
-                var value = coverage >= 1f ? (byte)255 : (byte)((coverage * 255f) + 0.5f);
-                if (value > row[x])
+                var run = row[x..(runEnd + 1)];
+                if (value == 255)
                 {
-                    row[x] = value;
+                    run.Fill(255);
+                }
+                else
+                {
+                    for (var k = 0; k < run.Length; k++)
+                    {
+                        if (value > run[k])
+                        {
+                            run[k] = value;
+                        }
+                    }
                 }
                 if (first == int.MaxValue)
                 {
                     first = x;
                 }
-                last = x;
+                last = runEnd;
+                x = runEnd;
             }
             accumulator[(end + 1)..Math.Min(maxColumn + 2, width + 2)].Clear();
             if (last >= 0)
