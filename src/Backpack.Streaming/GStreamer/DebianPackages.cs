@@ -14,6 +14,7 @@ internal static class DebianPackages
         [NativeLibraries.GstApp] = "libgstreamer-plugins-base1.0-0",
         [NativeLibraries.GstVideo] = "libgstreamer-plugins-base1.0-0",
         [NativeLibraries.GstRtspServer] = "libgstrtspserver-1.0-0",
+        [NativeLibraries.LibC] = "libc6",
     };
 
     private static readonly Dictionary<string, string> Elements = new(StringComparer.Ordinal)

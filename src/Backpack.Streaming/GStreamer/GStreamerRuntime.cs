@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Backpack.Streaming.GStreamer.Native;
+using Backpack.Streaming.Runtime;
 
 namespace Backpack.Streaming.GStreamer;
 
@@ -21,6 +22,18 @@ internal static class GStreamerRuntime
         public string Message => $"{Reason}. Install the Debian package {Package}.";
     }
 
+    /// <summary>Whether GStreamer was initialised in this process (by this library or by anyone else).</summary>
+    internal static bool IsInitialized
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _initialized || (NativeLibraries.TryLoad(NativeLibraries.GStreamer, out _) && Gst.IsInitialized());
+            }
+        }
+    }
+
     /// <summary>
     /// Loads and initialises GStreamer once. Returns false with the reason and the package to install
     /// when the runtime cannot be loaded or refuses to start.
@@ -39,12 +52,13 @@ internal static class GStreamerRuntime
         }
     }
 
-    /// <summary>Initialises GStreamer or throws <see cref="InvalidOperationException"/> saying what is missing.</summary>
+    /// <summary>Initialises GStreamer or throws saying what is missing.</summary>
+    /// <exception cref="GStreamerUnavailableException">The runtime cannot be loaded or initialised.</exception>
     internal static void EnsureInitialized()
     {
         if (!TryInitialize(out var failure))
         {
-            throw new InvalidOperationException(failure!.Message);
+            throw new GStreamerUnavailableException(failure!.Message, element: null, failure.Package);
         }
     }
 
@@ -79,6 +93,51 @@ internal static class GStreamerRuntime
         {
             Gst.ObjectUnref(factory);
         }
+    }
+
+    /// <summary>Whether the registry has an element factory of that name.</summary>
+    internal static bool HasElement(string element) => FindElementPlugin(element) is not null;
+
+    /// <summary>
+    /// Throws when an element is not in the registry, naming every missing one and the Debian
+    /// package (or other source) of each.
+    /// </summary>
+    /// <exception cref="GStreamerUnavailableException">GStreamer or an element is missing.</exception>
+    internal static void RequireElements(IEnumerable<string> elements, string purpose)
+    {
+        EnsureInitialized();
+        var missing = elements.Distinct(StringComparer.Ordinal).Where(element => !HasElement(element)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+        var parts = missing.Select(element => $"{element} (Debian package: {DebianPackages.ForElement(element)})");
+        var installable = missing.Select(DebianPackages.ForElement).Where(DebianPackages.IsInstallable).Distinct().ToList();
+        var advice = installable.Count > 0 ? $" Install it with: sudo apt-get install {string.Join(' ', installable)}." : string.Empty;
+        throw new GStreamerUnavailableException(
+            $"{purpose} needs the GStreamer element{(missing.Count > 1 ? "s" : string.Empty)} {string.Join(", ", parts)}, " +
+            $"which {(missing.Count > 1 ? "are" : "is")} not installed.{advice} Run 'backpack doctor' for a full check.",
+            missing[0],
+            DebianPackages.ForElement(missing[0]));
+    }
+
+    /// <summary>
+    /// Adds the plugins in the directories of a GST_PLUGIN_PATH-style list (colon separated) to the
+    /// registry of a running GStreamer. Returns the directories that held new plugins.
+    /// </summary>
+    internal static IReadOnlyList<string> ScanPluginPath(string pluginPath)
+    {
+        EnsureInitialized();
+        var registry = Gst.RegistryGet();
+        var added = new List<string>();
+        foreach (var directory in pluginPath.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Directory.Exists(directory) && Gst.RegistryScanPath(registry, directory))
+            {
+                added.Add(directory);
+            }
+        }
+        return added;
     }
 
     private static Failure? Initialize()

@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using Backpack.Streaming.GStreamer.Native;
+
+namespace Backpack.Streaming.GStreamer;
+
+/// <summary>
+/// An appsink element: where buffers leave a pipeline for the application, pulled on demand or
+/// announced through a callback on the streaming thread.
+/// </summary>
+internal sealed class AppSink : Element
+{
+    internal AppSink(GstObjectHandle handle)
+        : base(handle)
+    {
+    }
+
+    /// <summary>Pulls the next sample, waiting at most <paramref name="timeout"/>; null on timeout or end of stream.</summary>
+    internal Sample? TryPullSample(TimeSpan timeout)
+    {
+        using (Handle.Lease(out var appsink))
+        {
+            var sample = GstApp.AppSinkTryPullSample(appsink, ToClockTime(timeout));
+            return sample == 0 ? null : new Sample(MiniObjectHandle.TakeOwnership(sample));
+        }
+    }
+
+    /// <summary>Whether the appsink received end of stream and every sample was pulled.</summary>
+    internal bool IsEndOfStream
+    {
+        get
+        {
+            using (Handle.Lease(out var appsink))
+            {
+                return GstApp.AppSinkIsEos(appsink);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onNewSample"/> on the streaming thread each time a sample is ready; the
+    /// handler pulls it with <see cref="TryPullSample"/> (timeout zero). Replaces an earlier handler.
+    /// The handler must be quick and must not throw: it runs on GStreamer's thread, and an exception
+    /// there is swallowed to keep the stream going.
+    /// </summary>
+    internal unsafe void OnNewSample(Action<AppSink> onNewSample)
+    {
+        ArgumentNullException.ThrowIfNull(onNewSample);
+        var callbacks = default(GstApp.AppSinkCallbacks);
+        callbacks.NewSample = &NewSample;
+        var state = GCHandle.ToIntPtr(GCHandle.Alloc(new Registration(this, onNewSample)));
+        using (Handle.Lease(out var appsink))
+        {
+            GstApp.AppSinkSetCallbacks(appsink, &callbacks, state, &NativeCallbacks.FreeGCHandle);
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static Gst.FlowReturn NewSample(nint appsink, nint state)
+    {
+        if (NativeCallbacks.Target<Registration>(state) is { } registration)
+        {
+            try
+            {
+                registration.Handler(registration.Sink);
+            }
+#pragma warning disable CA1031 // An exception must not cross into native code.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return Gst.FlowReturn.Ok;
+            }
+        }
+        return Gst.FlowReturn.Ok;
+    }
+
+    private sealed record Registration(AppSink Sink, Action<AppSink> Handler);
+}
