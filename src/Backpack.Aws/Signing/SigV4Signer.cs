@@ -133,7 +133,10 @@ internal static class SigV4Signer
         return builder.ToString();
     }
 
-    /// <summary>Decodes every parameter, re-encodes it strictly and sorts by name, then by value.</summary>
+    /// <summary>
+    /// Decodes every parameter, sorts by name, then by value (ordinal, as AWSSDK.Core and the JavaScript SDK do),
+    /// and re-encodes each strictly.
+    /// </summary>
     internal static string CanonicalQuery(string query)
     {
         if (query.Length == 0)
@@ -146,14 +149,14 @@ internal static class SigV4Signer
             var equals = part.IndexOf('=', StringComparison.Ordinal);
             var name = equals < 0 ? part : part[..equals];
             var value = equals < 0 ? string.Empty : part[(equals + 1)..];
-            pairs.Add((AwsUriEncoding.Encode(Uri.UnescapeDataString(name)), AwsUriEncoding.Encode(Uri.UnescapeDataString(value))));
+            pairs.Add((Uri.UnescapeDataString(name), Uri.UnescapeDataString(value)));
         }
         pairs.Sort((a, b) =>
         {
             var byName = string.CompareOrdinal(a.Name, b.Name);
             return byName != 0 ? byName : string.CompareOrdinal(a.Value, b.Value);
         });
-        return string.Join('&', pairs.Select(pair => pair.Name + "=" + pair.Value));
+        return string.Join('&', pairs.Select(pair => AwsUriEncoding.Encode(pair.Name) + "=" + AwsUriEncoding.Encode(pair.Value)));
     }
 
     private static (string Canonical, string Signed) CanonicalHeaders(IEnumerable<KeyValuePair<string, string>> headers)
