@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Backpack.Aws.Http;
 
@@ -48,10 +49,9 @@ public sealed class CloudWatchClient : IDisposable
     /// <summary>The form body of PutMetricData, parameter for parameter as botocore serialises the same call.</summary>
     internal static string PutMetricDataBody(string metricNamespace, IReadOnlyList<MetricDatum> metricData)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(metricNamespace);
-        if (metricNamespace.Length > 255 || metricNamespace.StartsWith("AWS/", StringComparison.Ordinal))
+        if (NamespaceProblem(metricNamespace) is { } namespaceProblem)
         {
-            throw new ArgumentException($"A CloudWatch namespace has 1 to 255 characters and does not start with \"AWS/\"; \"{metricNamespace}\" does not qualify.", nameof(metricNamespace));
+            throw new ArgumentException(namespaceProblem, nameof(metricNamespace));
         }
         ArgumentNullException.ThrowIfNull(metricData);
         if (metricData.Count is < 1 or > 1000)
@@ -88,7 +88,15 @@ public sealed class CloudWatchClient : IDisposable
             }
             if (datum.StatisticValues is { } statistics)
             {
-                query.Add(prefix + "StatisticValues.SampleCount", statistics.SampleCount);
+                // A whole sample count is written as an integer, as the Python original passes len(timer).
+                if (statistics.SampleCount == Math.Floor(statistics.SampleCount) && statistics.SampleCount < 1e15)
+                {
+                    query.Add(prefix + "StatisticValues.SampleCount", ((long)statistics.SampleCount).ToString(CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    query.Add(prefix + "StatisticValues.SampleCount", statistics.SampleCount);
+                }
                 query.Add(prefix + "StatisticValues.Sum", statistics.Sum);
                 query.Add(prefix + "StatisticValues.Minimum", statistics.Minimum);
                 query.Add(prefix + "StatisticValues.Maximum", statistics.Maximum);
@@ -101,6 +109,29 @@ public sealed class CloudWatchClient : IDisposable
         return query.ToString();
     }
 
+    /// <summary>What CloudWatch would reject in a namespace, or <see langword="null"/>.</summary>
+    internal static string? NamespaceProblem(string? metricNamespace) =>
+        string.IsNullOrWhiteSpace(metricNamespace) || metricNamespace.Length > 255 || metricNamespace.StartsWith("AWS/", StringComparison.Ordinal)
+            ? $"A CloudWatch namespace has 1 to 255 characters and does not start with \"AWS/\"; \"{metricNamespace}\" does not qualify."
+            : null;
+
+    /// <summary>What CloudWatch would reject in a list of dimensions, or <see langword="null"/>.</summary>
+    internal static string? DimensionsProblem(IReadOnlyList<KeyValuePair<string, string>> dimensions)
+    {
+        if (dimensions.Count > 30)
+        {
+            return $"{dimensions.Count} dimensions were given; CloudWatch takes at most 30.";
+        }
+        foreach (var (name, value) in dimensions)
+        {
+            if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(value) || name.Length > 255 || value.Length > 1024 || name.StartsWith(':'))
+            {
+                return $"the dimension \"{name}\"=\"{value}\" is invalid: names have 1 to 255 characters and do not start with ':', values 1 to 1024.";
+            }
+        }
+        return null;
+    }
+
     /// <summary>What CloudWatch would reject in a data point, or <see langword="null"/>.</summary>
     private static string? Problem(MetricDatum datum, int index)
     {
@@ -109,16 +140,9 @@ public sealed class CloudWatchClient : IDisposable
         {
             return $"{what} must have exactly one of Value and StatisticValues.";
         }
-        if (datum.Dimensions.Count > 30)
+        if (DimensionsProblem(datum.Dimensions) is { } dimensionsProblem)
         {
-            return $"{what} has {datum.Dimensions.Count} dimensions; CloudWatch takes at most 30.";
-        }
-        foreach (var (name, value) in datum.Dimensions)
-        {
-            if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(value) || name.Length > 255 || value.Length > 1024 || name.StartsWith(':'))
-            {
-                return $"{what} has the dimension \"{name}\"=\"{value}\"; names have 1 to 255 characters and do not start with ':', values 1 to 1024.";
-            }
+            return $"{what}: {dimensionsProblem}";
         }
         if (datum.Value is { } single && !double.IsFinite(single))
         {
