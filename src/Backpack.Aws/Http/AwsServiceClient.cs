@@ -23,6 +23,7 @@ internal sealed partial class AwsServiceClient : IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _credentialsLock = new(1, 1);
     private AWSCredentials? _credentials;
+    private DefaultAWSCredentialsIdentityResolver? _defaultChain;
 
     /// <summary>Creates the client of one service.</summary>
     /// <param name="signingName">The SigV4 signing name, e.g. <c>monitoring</c>.</param>
@@ -58,9 +59,6 @@ internal sealed partial class AwsServiceClient : IDisposable
 
     /// <summary>The endpoint requests go to.</summary>
     internal Uri Endpoint { get; }
-
-    /// <summary>The options the client was made with.</summary>
-    internal AwsClientOptions Options => _options;
 
     /// <summary>Sends a request, retrying what is worth retrying, within the call timeout.</summary>
     /// <exception cref="AwsServiceException">The service answered with an error.</exception>
@@ -122,6 +120,7 @@ internal sealed partial class AwsServiceClient : IDisposable
     {
         _http.Dispose();
         _credentialsLock.Dispose();
+        _defaultChain?.Dispose();
     }
 
     private async Task WaitBeforeRetryAsync(AwsRequest request, int attempt, string problem, RetryConditionHeaderValue? retryAfterHeader, CancellationToken token)
@@ -166,8 +165,9 @@ internal sealed partial class AwsServiceClient : IDisposable
     {
         try
         {
-            using var resolver = new DefaultAWSCredentialsIdentityResolver();
-            return await resolver.ResolveIdentityAsync(null, token).ConfigureAwait(false);
+            // Kept for the client's lifetime: the credentials it resolves (container, instance) refresh through it.
+            _defaultChain ??= new DefaultAWSCredentialsIdentityResolver();
+            return await _defaultChain.ResolveIdentityAsync(null, token).ConfigureAwait(false);
         }
         catch (AmazonClientException exception)
         {

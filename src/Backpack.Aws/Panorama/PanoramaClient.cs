@@ -27,8 +27,6 @@ public sealed class PanoramaClient : IDisposable
     /// <summary>The endpoint this client calls.</summary>
     public Uri Endpoint => _client.Endpoint;
 
-    internal AwsClientOptions Options => _client.Options;
-
     /// <summary>Lists one page of application instances (<c>GET /application-instances</c>).</summary>
     /// <param name="statusFilter">Only instances with this status, e.g. <c>DEPLOYMENT_SUCCEEDED</c>; <see langword="null"/> for all.</param>
     /// <param name="nextToken">The <see cref="ApplicationInstancesPage.NextToken"/> of the previous page; <see langword="null"/> for the first.</param>

@@ -62,7 +62,6 @@ internal static class SigV4Signer
 
         var key = SigningKey(secretAccessKey, date, region, service);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
-        CryptographicOperations.ZeroMemory(key);
 
         var authorization = $"{Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
         return new SigV4Signature(canonicalRequest, stringToSign, signedHeaders, signature, authorization);
@@ -75,7 +74,24 @@ internal static class SigV4Signer
     /// <summary>Lower-case hex SHA-256 of a payload.</summary>
     internal static string HexSha256(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload));
 
+    /// <summary>The last derived key: a client signs every request of a day with the same one, as the AWS SDKs cache it.</summary>
+    private static DerivedKey? s_lastKey;
+
+    private sealed record DerivedKey(string Secret, string Date, string Region, string Service, byte[] Key);
+
     private static byte[] SigningKey(string secretAccessKey, string date, string region, string service)
+    {
+        var last = s_lastKey;
+        if (last is not null && ReferenceEquals(last.Secret, secretAccessKey) && last.Date == date && last.Region == region && last.Service == service)
+        {
+            return last.Key;
+        }
+        var key = DeriveKey(secretAccessKey, date, region, service);
+        s_lastKey = new DerivedKey(secretAccessKey, date, region, service, key);
+        return key;
+    }
+
+    private static byte[] DeriveKey(string secretAccessKey, string date, string region, string service)
     {
         var secret = Encoding.UTF8.GetBytes("AWS4" + secretAccessKey);
         var dateKey = HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(date));
