@@ -172,7 +172,17 @@ public sealed class AtScheduleTests
     public void It_fires_once_when_ticked_from_many_threads_at_once(bool dispatched)
     {
         var dispatcher = new ManualDispatcher();
-        var schedule = Create(InSeconds(1), dispatched ? dispatcher : null);
+
+        // A slow callback widens the window a check-then-act implementation would fire twice in.
+        var schedule = new AtSchedule(
+            InSeconds(1),
+            () =>
+            {
+                Thread.SpinWait(100_000);
+                Interlocked.Increment(ref _calls);
+            },
+            dispatched ? dispatcher : null,
+            _time);
         _time.AdvanceSeconds(2);
 
         var fired = Concurrently.Count(threads: 8, repetitions: 1000, () => schedule.Tick());

@@ -43,12 +43,13 @@ public sealed class IntervalScheduleTests
     [Fact]
     public void It_keeps_its_rhythm_rather_than_counting_from_the_late_tick()
     {
-        var schedule = Create(1.35);
+        var schedule = Create(1.0);
 
-        // Ticks every 40 ms: the firings stay on the 1.35 s grid instead of drifting by the lateness.
-        var ticks = Enumerable.Range(0, 125).Select(i => i * 0.04).ToArray();
+        // Ticks every 300 ms: each firing comes late, yet the next one is due on the 1 s grid
+        // (2.0 s, 3.0 s), not one interval after the late tick (2.2 s, 3.4 s).
+        var ticks = Enumerable.Range(0, 13).Select(i => i * 0.3).ToArray();
 
-        FiringsAt(schedule, ticks).Should().Equal(0, 1.36, 2.72, 4.08);
+        FiringsAt(schedule, ticks).Should().Equal(0, 1.2, 2.1, 3.0);
     }
 
     [Fact]
