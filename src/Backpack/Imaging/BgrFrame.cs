@@ -245,6 +245,57 @@ public sealed unsafe class BgrFrame : IDisposable
         }
     }
 
+    /// <summary>Writes the frame as a PNG file (8-bit RGB), replacing the file; compressed with the framework's zlib.</summary>
+    /// <param name="path">The file path.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    /// <exception cref="ObjectDisposedException">The frame was disposed.</exception>
+    public void SavePng(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var file = File.Create(path);
+        PngCodec.Write(this, file);
+    }
+
+    /// <summary>Writes the frame as PNG (8-bit RGB) to a stream.</summary>
+    /// <param name="stream">A writable stream; left open.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The frame was disposed.</exception>
+    public void SavePng(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        PngCodec.Write(this, stream);
+    }
+
+    /// <summary>
+    /// Reads a PNG file into a new frame of pooled memory: 8-bit grey, grey + alpha, RGB or RGBA, not
+    /// interlaced (alpha is dropped). Enough for test and reference images; not a general image decoder.
+    /// </summary>
+    /// <param name="path">The file path.</param>
+    /// <returns>A frame the caller owns and disposes.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="InvalidDataException">Not a PNG, corrupt, or a kind this reader does not read (the message says which).</exception>
+    public static BgrFrame LoadPng(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = File.OpenRead(path);
+        return PngCodec.Read(file);
+    }
+
+    /// <summary>Reads a PNG image from a stream into a new frame; see <see cref="LoadPng(string)"/>.</summary>
+    /// <param name="stream">A readable stream, read to its end; left open.</param>
+    /// <returns>A frame the caller owns and disposes.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="InvalidDataException">Not a PNG, corrupt, or a kind this reader does not read.</exception>
+    public static BgrFrame LoadPng(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return PngCodec.Read(stream);
+    }
+
     /// <summary>Returns owned memory to the pool. A wrapped frame leaves its memory to its owner. Idempotent.</summary>
     public void Dispose()
     {

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Backpack.Imaging;
+
+namespace Backpack.Cli.Tests.Commands;
+
+public sealed class AnnotateCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("backpack-annotate-").FullName;
+
+    [Fact]
+    public void The_standard_scene_is_rendered_to_a_PNG_and_the_last_line_is_ms_per_frame()
+    {
+        var png = Path.Combine(_directory, "standard.png");
+
+        var result = BackpackProcess.Run(["annotate", "--scene", StandardScene(), "--width", "320", "--height", "180", "--out", png, "--repeat", "3"]);
+
+        result.ExitCode.Should().Be(0, result.Error);
+        var last = result.Output.TrimEnd().Split('\n')[^1];
+        last.Should().MatchRegex(@"^ms_per_frame=\d+\.\d+$");
+        double.Parse(last["ms_per_frame=".Length..], CultureInfo.InvariantCulture).Should().BePositive();
+        using var frame = BgrFrame.LoadPng(png);
+        (frame.Width, frame.Height).Should().Be((320, 180));
+        frame.GetRow(179).Slice(0, 3).ToArray().Should().Equal([(byte)0x40, (byte)0x40, (byte)0x40], "the background is #404040");
+        frame.Pixels.ToArray().Distinct().Count().Should().BeGreaterThan(10, "the scene was drawn");
+    }
+
+    [Fact]
+    public void The_background_option_sets_the_frame_colour()
+    {
+        var scene = Path.Combine(_directory, "empty.json");
+        File.WriteAllText(scene, """{"annotations": []}""");
+        var png = Path.Combine(_directory, "empty.png");
+
+        var result = Run("--scene", scene, "--width", "8", "--height", "4", "--background", "#102030", "--out", png);
+
+        result.ExitCode.Should().Be(0, result.Error);
+        using var frame = BgrFrame.LoadPng(png);
+        frame.GetRow(0).Slice(0, 3).ToArray().Should().Equal([(byte)0x30, (byte)0x20, (byte)0x10]);
+    }
+
+    [Fact]
+    public void A_bad_scene_is_an_error_naming_the_annotation_index_and_field_with_exit_code_2()
+    {
+        var scene = Path.Combine(_directory, "bad.json");
+        File.WriteAllText(scene, """{"annotations": [{"type": "rect", "rect": [0, 0, 1, 1]}, {"type": "line", "line": [[0, 0], [1, 1]], "color": "red"}]}""");
+
+        var result = Run("--scene", scene, "--width", "64", "--height", "48");
+
+        result.ExitCode.Should().Be(2);
+        result.Error.Should().Contain("annotations[1].color: expected a colour");
+    }
+
+    [Theory]
+    [InlineData("--width", "0", "frame size")]
+    [InlineData("--repeat", "0", "--repeat 0")]
+    [InlineData("--background", "grey", "--background 'grey'")]
+    public void Bad_arguments_are_errors_with_exit_code_2(string option, string value, string problem)
+    {
+        var scene = Path.Combine(_directory, "empty.json");
+        File.WriteAllText(scene, """{"annotations": []}""");
+        var arguments = new List<string> { "--scene", scene, "--width", "10", "--height", "10" };
+        var index = arguments.IndexOf(option);
+        if (index >= 0)
+        {
+            arguments[index + 1] = value;
+        }
+        else
+        {
+            arguments.AddRange([option, value]);
+        }
+
+        var result = Run([.. arguments]);
+
+        result.ExitCode.Should().Be(2);
+        result.Error.Should().Contain(problem);
+    }
+
+    [Fact]
+    public void A_missing_scene_file_is_an_error_with_exit_code_2()
+    {
+        var result = Run("--scene", Path.Combine(_directory, "missing.json"), "--width", "10", "--height", "10");
+
+        result.ExitCode.Should().Be(2);
+        result.Error.Should().Contain("cannot read the scene");
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static BackpackProcess.Result Run(params string[] arguments)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = Program.Run(["annotate", .. arguments], output, error);
+        return new BackpackProcess.Result(exitCode, output.ToString(), error.ToString());
+    }
+
+    private static string StandardScene()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "shared", "scenes", "standard.json");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new InvalidOperationException("shared/scenes/standard.json was not found above the test directory.");
+    }
+}
