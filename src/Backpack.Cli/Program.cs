@@ -33,6 +33,7 @@ internal static class Program
         };
         root.Subcommands.Add(AnnotateCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(IdentityCommand.Create());
         root.Subcommands.Add(RtspManifestCommand.Create());
         return root;
     }

@@ -78,6 +78,33 @@ internal sealed class Pipeline : Element
     }
 
     /// <summary>
+    /// The text of the first error waiting on the bus (with the posting element and debug details),
+    /// or null. For a state change that failed before anyone watched the bus.
+    /// </summary>
+    internal string? TryPopError()
+    {
+        using var bus = GetBus();
+        using (bus.Lease(out var pointer))
+        {
+            var message = Gst.BusPopFiltered(pointer, Gst.MessageType.Error);
+            if (message == 0)
+            {
+                return null;
+            }
+            try
+            {
+                var view = new BusMessage(message);
+                var (text, debug) = view.ParseProblem();
+                return $"{view.SourceName}: {text}{(debug is null ? string.Empty : $" ({debug})")}";
+            }
+            finally
+            {
+                Gst.MiniObjectUnref(message);
+            }
+        }
+    }
+
+    /// <summary>
     /// The running time now in nanoseconds (clock time minus base time), or null while the pipeline
     /// has no clock (before PLAYING).
     /// </summary>

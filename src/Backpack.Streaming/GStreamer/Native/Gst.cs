@@ -148,6 +148,10 @@ internal static partial class Gst
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_bus_timed_pop_filtered")]
     internal static partial nint BusTimedPopFiltered(nint bus, ulong timeout, MessageType types);
 
+    /// <summary>The next message of the given types (full reference) without waiting, or 0.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_bus_pop_filtered")]
+    internal static partial nint BusPopFiltered(nint bus, MessageType types);
+
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_bus_post")]
     [return: MarshalAs(UnmanagedType.I4)]
     internal static partial bool BusPost(nint bus, nint message);

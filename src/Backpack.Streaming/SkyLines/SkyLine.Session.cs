@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Backpack.Streaming.GStreamer;
+using Backpack.Streaming.GStreamer.Native;
+
+namespace Backpack.Streaming.SkyLines;
+
+public abstract partial class SkyLine
+{
+    /// <summary>
+    /// One pipeline's life: from the format chosen at start to teardown. Owns the pipeline, its bus
+    /// watcher, the probe that counts encoded frames, and the feeding thread that takes frames from
+    /// the queue, places them on the constant-rate timeline and pushes them into the appsrc.
+    /// </summary>
+    private sealed unsafe class Session : IDisposable
+    {
+        private static readonly TimeSpan PumpJoinAfterFlush = TimeSpan.FromSeconds(5);
+
+        private readonly SkyLine _owner;
+        private readonly AutoResetEvent _wake = new(false);
+        private readonly ManualResetEventSlim _endOfStream = new();
+        private readonly FrameTimeline _timeline;
+        private readonly int _fpsNumerator;
+        private readonly int _fpsDenominator;
+        private readonly long _framesPutAtStart;
+        private Pipeline? _pipeline;
+        private AppSrc? _source;
+        private PadProbe? _probe;
+        private BusWatcher? _bus;
+        private Thread? _pump;
+        private ITimer? _repeatTimer;
+        private volatile bool _stopping;
+        private volatile bool _drain;
+        private volatile bool _pushedAny;
+        private long _encoderDelayFrames = -1;
+        private long _lost;
+
+        internal Session(SkyLine owner, long id, StreamFormat format, long framesPutAtStart)
+        {
+            _owner = owner;
+            Id = id;
+            Format = format;
+            Layout = new I420Layout(format.Width, format.Height);
+            // GStreamer's default colorimetry for I420 of this size: BT.601 up to 576 lines, BT.709 above.
+            Matrix = format.Height > 576 ? ColorMatrix.Bt709 : ColorMatrix.Bt601;
+            Gst.UtilDoubleToFraction(format.FrameRate, out _fpsNumerator, out _fpsDenominator);
+            _timeline = new FrameTimeline(_fpsNumerator, _fpsDenominator, owner._clock.TimestampFrequency);
+            _framesPutAtStart = framesPutAtStart;
+            CreatedAt = owner._clock.GetTimestamp();
+        }
+
+        internal long Id { get; }
+
+        internal StreamFormat Format { get; }
+
+        internal I420Layout Layout { get; }
+
+        internal ColorMatrix Matrix { get; }
+
+        internal long CreatedAt { get; }
+
+        /// <summary>Whether Put may queue frames for this session.</summary>
+        internal bool Accepting => !_stopping;
+
+        internal long? EncoderDelayFrames => Interlocked.Read(ref _encoderDelayFrames) is var delay and >= 0 ? delay : null;
+
+        internal void Wake() => _wake.Set();
+
+        internal void Start()
+        {
+            _owner.OnStarting(Format);
+            var output = _owner.GetOutputDescription(Format);
+            var width = Format.Width.ToString(CultureInfo.InvariantCulture);
+            var height = Format.Height.ToString(CultureInfo.InvariantCulture);
+            var keyFrameInterval = Math.Max(1, (int)Math.Round(Format.FrameRate * _owner._options.KeyFrameInterval.TotalSeconds));
+            var encoder = _owner._encoderDescription ?? H264Encoders.Describe(
+                _owner._encoderElement, new H264Encoders.Settings(_owner._options.BitrateKbps, keyFrameInterval, _owner._options.SpeedPreset));
+            // The appsrc blocks the feeding thread (never Put) when two frames wait for the encoder;
+            // videoscale and videoconvert pass frames of the stream's size through untouched.
+            var description =
+                $"appsrc name={SourceName} is-live=true format=time do-timestamp=false block=true max-buffers=2 max-bytes=0 caps=\"{Caps(Layout)}\" " +
+                $"! videoscale add-borders=false ! videoconvert ! video/x-raw,width={width},height={height},pixel-aspect-ratio=1/1 " +
+                $"! {encoder} ! identity name={EncodedName} ! {output}";
+            var logger = _owner.Logger;
+            if (logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+            {
+                var redacted = PipelineDescription.Redact(description);
+                LogPipeline(logger, _owner._options.Name, redacted);
+            }
+            _pipeline = Pipeline.Parse(description);
+            _source = _pipeline.GetAppSrc(SourceName);
+            using (var encoded = _pipeline.GetElement(EncodedName))
+            {
+                _probe = PadProbe.Add(encoded, "sink", Gst.PadProbeType.Buffer, &OnEncoded, this);
+            }
+            _owner.OnPipelineCreated(_pipeline);
+            if (_pipeline.SetState(Gst.State.Playing) == Gst.StateChangeReturn.Failure)
+            {
+                var reason = _pipeline.TryPopError() ?? "the pipeline refused to play";
+                _owner.OnPipelineStopping(_pipeline);
+                ReleaseNative();
+                throw new GStreamerException(reason);
+            }
+            _bus = new BusWatcher(
+                _pipeline,
+                Gst.MessageType.Error | Gst.MessageType.Warning | Gst.MessageType.Eos | Gst.MessageType.Element,
+                HandleMessage, $"SkyLine {_owner._options.Name} bus", _owner.Logger);
+            _repeatTimer = _owner._clock.CreateTimer(static state => ((Session)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _pump = new Thread(Pump) { IsBackground = true, Name = $"SkyLine {_owner._options.Name} feed" };
+            _pump.Start();
+        }
+
+        /// <summary>Asks the encoder for a key frame through the probe's pad.</summary>
+        internal bool RequestKeyFrame() =>
+            _probe is { } probe && probe.PushUpstreamEvent(GstVideo.EventNewUpstreamForceKeyUnit(Gst.ClockTimeNone, allHeaders: true, 0));
+
+        /// <summary>
+        /// Ends the session. With <paramref name="drain"/>, queued frames are encoded and the output is
+        /// finished (end of stream) within <paramref name="timeout"/>; without, everything stops now.
+        /// Returns the frames of this session that were lost.
+        /// </summary>
+        internal long Stop(bool drain, TimeSpan timeout)
+        {
+            _drain = drain;
+            _stopping = true;
+            _wake.Set();
+            var started = _owner._clock.GetTimestamp();
+            if (_pump is { } pump)
+            {
+                if (!drain || !pump.Join(timeout))
+                {
+                    // Flushing unblocks a push waiting for a saturated encoder.
+                    _pipeline?.SetState(Gst.State.Null);
+                    pump.Join(PumpJoinAfterFlush);
+                }
+                if (drain && _pushedAny && _source is { } source)
+                {
+                    source.EndOfStream();
+                    var left = timeout - _owner._clock.GetElapsedTime(started);
+                    if (!_endOfStream.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+                    {
+                        LogStopTimeout(_owner.Logger, _owner._options.Name, timeout.TotalSeconds);
+                    }
+                }
+            }
+            if (_pipeline is { } pipeline)
+            {
+                _owner.OnPipelineStopping(pipeline);
+            }
+            Dispose();
+            return Interlocked.Read(ref _lost);
+        }
+
+        public void Dispose()
+        {
+            ReleaseNative();
+            _wake.Dispose();
+            _endOfStream.Dispose();
+        }
+
+        private void ReleaseNative()
+        {
+            _repeatTimer?.Dispose();
+            _bus?.Dispose();
+            _probe?.Dispose();
+            _source?.Dispose();
+            _pipeline?.Dispose();
+            _repeatTimer = null;
+            _bus = null;
+            _probe = null;
+            _source = null;
+            _pipeline = null;
+        }
+
+        private void HandleMessage(BusMessage message)
+        {
+            switch (message.Type)
+            {
+                case Gst.MessageType.Error:
+                    var (text, debug) = message.ParseProblem();
+                    var source = message.SourceName;
+                    LogPipelineError(_owner.Logger, _owner._options.Name, source, PipelineDescription.Redact(text), PipelineDescription.Redact(debug ?? "none"));
+                    if (!_stopping)
+                    {
+                        _owner.OnSessionFailed(this, PipelineDescription.Redact($"{source}: {text}"));
+                    }
+                    break;
+                case Gst.MessageType.Warning:
+                    var (warning, details) = message.ParseProblem();
+                    LogPipelineWarning(_owner.Logger, _owner._options.Name, message.SourceName, PipelineDescription.Redact(warning), PipelineDescription.Redact(details ?? "none"));
+                    break;
+                case Gst.MessageType.Eos:
+                    _endOfStream.Set();
+                    if (!_stopping)
+                    {
+                        LogUnexpectedEndOfStream(_owner.Logger, _owner._options.Name);
+                        _owner.OnSessionFailed(this, "the output ended the stream");
+                    }
+                    break;
+                case Gst.MessageType.Element:
+                    _owner.OnElementMessage(message);
+                    break;
+            }
+        }
+
+        [UnmanagedCallersOnly]
+        private static Gst.PadProbeReturn OnEncoded(nint pad, nint info, nint state)
+        {
+            if (NativeCallbacks.Target<Session>(state) is { } session)
+            {
+                Interlocked.Increment(ref session._owner._framesEncoded);
+                if (Interlocked.Read(ref session._encoderDelayFrames) < 0)
+                {
+                    Interlocked.CompareExchange(
+                        ref session._encoderDelayFrames,
+                        Interlocked.Read(ref session._owner._framesPut) - session._framesPutAtStart,
+                        -1);
+                }
+            }
+            return Gst.PadProbeReturn.Ok;
+        }
+
+        private void Pump()
+        {
+            var pool = _owner._pool;
+            var clock = _owner._clock;
+            FrameSlot? last = null;
+            var capsLayout = Layout;
+            var droppedSeen = pool.Dropped;
+            var idle = false;
+            ulong ptsBase = 0;
+            try
+            {
+                while (true)
+                {
+                    _wake.WaitOne();
+                    if (!_owner._outputActive)
+                    {
+                        idle = true;
+                    }
+                    while (pool.TryDequeue(out var slot))
+                    {
+                        if (slot.Session != Id || (_stopping && !_drain))
+                        {
+                            slot.Release();
+                            Interlocked.Increment(ref _lost);
+                            continue;
+                        }
+                        if (!_owner._outputActive)
+                        {
+                            slot.Release();
+                            idle = true;
+                            continue;
+                        }
+                        var dropped = pool.Dropped;
+                        var gapIsOurs = dropped != droppedSeen || idle;
+                        droppedSeen = dropped;
+                        if (idle)
+                        {
+                            RequestKeyFrame();
+                            idle = false;
+                        }
+                        var number = _timeline.Place(slot.Timestamp, gapIsOurs, out var repeats);
+                        if (number < 0)
+                        {
+                            Interlocked.Increment(ref _owner._framesSkipped);
+                            slot.Release();
+                            continue;
+                        }
+                        if (number == 0)
+                        {
+                            ptsBase = PresentationBase(slot.Timestamp);
+                        }
+                        if (last is not null)
+                        {
+                            for (var repeat = number - repeats; repeat < number; repeat++)
+                            {
+                                Push(last, repeat, ptsBase, ref capsLayout);
+                                Interlocked.Increment(ref _owner._framesRepeated);
+                            }
+                        }
+                        var pushed = Push(slot, number, ptsBase, ref capsLayout);
+                        last?.Release();
+                        last = slot;
+                        if (!pushed)
+                        {
+                            return;
+                        }
+                    }
+                    if (_stopping)
+                    {
+                        return;
+                    }
+                    if (last is not null && _owner._outputActive)
+                    {
+                        var first = _timeline.LastSlot + 1;
+                        var due = _timeline.TakeDueRepeats(clock.GetTimestamp());
+                        for (var repeat = first; repeat < first + due; repeat++)
+                        {
+                            Push(last, repeat, ptsBase, ref capsLayout);
+                            Interlocked.Increment(ref _owner._framesRepeated);
+                        }
+                    }
+                    if (_owner._outputActive && _timeline.NextRepeatDue() is { } next && _repeatTimer is { } timer)
+                    {
+                        var wait = TimeSpan.FromSeconds((double)(next - clock.GetTimestamp()) / clock.TimestampFrequency);
+                        timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                    }
+                }
+            }
+#pragma warning disable CA1031 // The feeding thread must not take the process down; the failure ends this session.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                LogFeedFailed(_owner.Logger, exception, _owner._options.Name);
+                if (!_stopping)
+                {
+                    _owner.OnSessionFailed(this, "the feeding thread failed: " + exception.Message);
+                }
+            }
+            finally
+            {
+                last?.Release();
+            }
+        }
+
+        /// <summary>Wraps a slot's memory in a buffer stamped for a timeline slot and pushes it; false when the pipeline stopped.</summary>
+        private bool Push(FrameSlot slot, long number, ulong ptsBase, ref I420Layout capsLayout)
+        {
+            var source = _source!;
+            if (slot.Layout != capsLayout)
+            {
+                source.SetCaps(Caps(slot.Layout));
+                capsLayout = slot.Layout;
+            }
+            slot.AddReference();
+            var buffer = BufferView.Wrap(slot.Data, slot.Layout.Size, slot.State, &FrameSlot.ReleaseFromGStreamer);
+            BufferView.SetTimestamps(buffer, ptsBase + _timeline.PresentationTime(number), _timeline.Duration(number));
+            _pushedAny = true;
+            return source.Push(buffer) == Gst.FlowReturn.Ok;
+        }
+
+        /// <summary>Where slot 0 lies in the pipeline's time: zero for files, the running time of the first frame's put moment for live outputs.</summary>
+        private ulong PresentationBase(long firstTimestamp)
+        {
+            if (_owner.TimestampsStartAtZero || _pipeline?.RunningTime is not { } now)
+            {
+                return 0;
+            }
+            var age = _owner._clock.GetElapsedTime(firstTimestamp);
+            var ageNanoseconds = (ulong)Math.Max(0, age.Ticks) * 100;
+            return now > ageNanoseconds ? now - ageNanoseconds : 0;
+        }
+
+        private string Caps(I420Layout layout) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"video/x-raw,format=I420,width={layout.Width},height={layout.Height},framerate={_fpsNumerator}/{_fpsDenominator},pixel-aspect-ratio=1/1,interlace-mode=progressive,colorimetry={(Matrix == ColorMatrix.Bt709 ? "bt709" : "bt601")}");
+    }
+}

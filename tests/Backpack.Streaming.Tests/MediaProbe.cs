@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Backpack.Streaming.Tests;
+
+/// <summary>What ffprobe says about the video of a file, and ffmpeg's decoding of it, for checking recordings.</summary>
+internal sealed record MediaProbe(string Codec, int Width, int Height, string FrameRate, IReadOnlyList<double> PacketTimes, IReadOnlyList<bool> KeyFrames)
+{
+    internal int Packets => PacketTimes.Count;
+
+    /// <summary>Probes the first video stream: codec, size, declared frame rate and every packet's presentation time.</summary>
+    internal static MediaProbe Of(string path)
+    {
+        var json = Run("ffprobe", "-v", "error", "-select_streams", "v:0",
+            "-show_entries", "stream=codec_name,width,height,r_frame_rate:packet=pts_time,flags",
+            "-of", "json", path);
+        using var document = JsonDocument.Parse(json);
+        var stream = document.RootElement.GetProperty("streams")[0];
+        var packets = document.RootElement.GetProperty("packets").EnumerateArray().ToList();
+        var times = packets
+            .Select(packet => double.Parse(packet.GetProperty("pts_time").GetString()!, CultureInfo.InvariantCulture))
+            .OrderBy(time => time)
+            .ToList();
+        var keys = packets.Select(packet => packet.GetProperty("flags").GetString()!.Contains('K', StringComparison.Ordinal)).ToList();
+        return new MediaProbe(
+            stream.GetProperty("codec_name").GetString()!,
+            stream.GetProperty("width").GetInt32(),
+            stream.GetProperty("height").GetInt32(),
+            stream.GetProperty("r_frame_rate").GetString()!,
+            times,
+            keys);
+    }
+
+    /// <summary>Decodes the file and returns the mean luma of each frame, in presentation order (for frames that carry their number as brightness).</summary>
+    internal static IReadOnlyList<double> MeanLuma(string path)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-v", "error", "-i", path, "-vf", "scale=8:8", "-f", "rawvideo", "-pix_fmt", "gray", "-" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        using var output = new MemoryStream();
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.BaseStream.CopyTo(output);
+        process.WaitForExit(60_000).Should().BeTrue();
+        process.ExitCode.Should().Be(0, error.Result);
+        var bytes = output.ToArray();
+        return [.. Enumerable.Range(0, bytes.Length / 64).Select(frame => bytes.AsSpan(frame * 64, 64).ToArray().Average(value => (double)value))];
+    }
+
+    private static string Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill();
+            throw new TimeoutException($"{program} did not finish");
+        }
+        process.ExitCode.Should().Be(0, $"{program} {string.Join(' ', arguments)} failed: {error.Result}");
+        return output.Result;
+    }
+}
