@@ -1,0 +1,428 @@
+using System.Runtime.InteropServices;
+using Backpack.Streaming.GStreamer;
+using Backpack.Streaming.GStreamer.Native;
+using Microsoft.Extensions.Logging;
+
+namespace Backpack.Streaming.Rtsp;
+
+/// <summary>
+/// One stream's place on the server: a shared media factory whose pipeline starts with an appsrc
+/// (<c>appsrc ! rtph264pay</c>), the media made from it while clients watch, and the clients that asked
+/// for it. The SkyLine's encoded access units are pushed into that appsrc in-process (<see cref="Push"/>):
+/// one encoder, any number of clients, no UDP hop.
+/// </summary>
+/// <remarks>
+/// Thread safe. Media come and go on the server's threads (media-configure when the first client asks,
+/// unprepared when the last one left), samples arrive on the encoder's streaming thread.
+/// </remarks>
+internal sealed unsafe partial class RtspMount : IDisposable
+{
+    /// <summary>The name of the appsrc in the media's launch description.</summary>
+    internal const string SourceName = "backpack_rtsp_source";
+
+    /// <summary>The role the credentials' token carries and the factory grants access to.</summary>
+    internal const string ViewerRole = "backpack-viewer";
+
+    /// <summary>How far a buffer's mapped time may stray from the media's clock before the mapping is made again.</summary>
+    private const long ResyncNanoseconds = 500_000_000;
+
+    // The appsrc queues at most a second of video; when the media stops reading (every client paused) the oldest go.
+    private const string Launch =
+        $"( appsrc name={SourceName} is-live=true format=time do-timestamp=false min-latency=0 max-buffers=30 max-bytes=0 leaky-type=downstream " +
+        "! rtph264pay name=pay0 pt=96 config-interval=-1 )";
+
+    private readonly Lock _gate = new();
+    private readonly List<ActiveMedia> _media = [];
+    private readonly HashSet<nint> _clients = [];
+    private readonly GObjectHandle _factory;
+    private readonly Action<bool> _activeChanged;
+    private readonly ILogger _logger;
+    private bool _mounted;
+    private bool _disposed;
+    private long _pushFailures;
+
+    /// <summary>Makes the factory; nothing is served until <see cref="Mount"/>.</summary>
+    /// <param name="path">The mount path, such as <c>/camera</c>.</param>
+    /// <param name="transports">The transports clients may use.</param>
+    /// <param name="requireViewerRole">Whether only clients whose token has <see cref="ViewerRole"/> may use the stream (authentication on).</param>
+    /// <param name="activeChanged">Called with true when a media starts wanting frames, false when the last one is gone; on a server thread.</param>
+    /// <param name="logger">Where problems go.</param>
+    internal RtspMount(string path, RtspTransports transports, bool requireViewerRole, Action<bool> activeChanged, ILogger logger)
+    {
+        Path = path;
+        _activeChanged = activeChanged;
+        _logger = logger;
+        _factory = GObjectHandle.TakeOwnership(GstRtspServer.MediaFactoryNew());
+        using (_factory.Lease(out var factory))
+        {
+            GstRtspServer.MediaFactorySetLaunch(factory, Launch);
+            GstRtspServer.MediaFactorySetShared(factory, shared: true);
+            GstRtspServer.MediaFactorySetProtocols(factory, (GstRtspServer.LowerTransport)transports);
+            if (requireViewerRole)
+            {
+                var role = Gst.StructureNewFromString($"{ViewerRole}, media.factory.access=(boolean)true, media.factory.construct=(boolean)true");
+                GstRtspServer.MediaFactoryAddRoleFromStructure(factory, role);
+                Gst.StructureFree(role);
+            }
+            var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
+            var id = GObject.SignalConnectData(
+                factory, "media-configure", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnMediaConfigure, state, &NativeCallbacks.FreeGCHandleClosure, 0);
+            if (id == 0)
+            {
+                GCHandle.FromIntPtr(state).Free();
+                throw new GStreamerException("The RTSP media factory has no media-configure signal; the gst-rtsp-server library is not the expected one.");
+            }
+        }
+    }
+
+    /// <summary>The mount path.</summary>
+    internal string Path { get; }
+
+    /// <summary>Whether a media is prepared and wants frames.</summary>
+    internal bool IsActive
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _media.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>The connected clients that asked for this stream.</summary>
+    internal int ClientCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _clients.Count;
+            }
+        }
+    }
+
+    /// <summary>Encoded frames that could not be handed to a media (other than while it was stopping).</summary>
+    internal long PushFailures => Interlocked.Read(ref _pushFailures);
+
+    /// <summary>Adds the factory to the server's mount points (idempotent).</summary>
+    internal void Mount(GObjectHandle mountPoints)
+    {
+        lock (_gate)
+        {
+            if (_mounted || _disposed)
+            {
+                return;
+            }
+            using (mountPoints.Lease(out var mounts))
+            using (_factory.Lease(out var factory))
+            {
+                // The mount points take a reference of their own; this object keeps its own.
+                GstRtspServer.MountPointsAddFactory(mounts, Path, GObject.ObjectRef(factory));
+            }
+            _mounted = true;
+        }
+    }
+
+    /// <summary>Removes the factory from the mount points (idempotent): new clients get 404; media already made live on.</summary>
+    internal void Unmount(GObjectHandle mountPoints)
+    {
+        lock (_gate)
+        {
+            if (!_mounted)
+            {
+                return;
+            }
+            using (mountPoints.Lease(out var mounts))
+            {
+                GstRtspServer.MountPointsRemoveFactory(mounts, Path);
+            }
+            _mounted = false;
+        }
+    }
+
+    /// <summary>Ends the stream for every media: the appsrcs send end of stream, so clients receive an RTCP BYE.</summary>
+    internal void EndStream()
+    {
+        lock (_gate)
+        {
+            foreach (var media in _media)
+            {
+                media.Source.EndOfStream();
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="media"/> (a GstRTSPMedia*) was made by this mount's factory.</summary>
+    internal bool Owns(nint media)
+    {
+        lock (_gate)
+        {
+            foreach (var active in _media)
+            {
+                if (active.Media == media)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Remembers a client (a GstRTSPClient*) that asked for this stream.</summary>
+    internal void AddClient(nint client)
+    {
+        lock (_gate)
+        {
+            _clients.Add(client);
+        }
+    }
+
+    /// <summary>Forgets a client that closed; false when it had not asked for this stream.</summary>
+    internal bool RemoveClient(nint client)
+    {
+        lock (_gate)
+        {
+            return _clients.Remove(client);
+        }
+    }
+
+    /// <summary>The clients that asked for this stream, now.</summary>
+    internal HashSet<nint> SnapshotClients()
+    {
+        lock (_gate)
+        {
+            return [.. _clients];
+        }
+    }
+
+    /// <summary>
+    /// Hands an encoded access unit (a GstSample*, borrowed) to every media: the buffer's metadata is copied
+    /// (its memory is shared), its time moved onto the media's clock, and the copy pushed into the appsrc.
+    /// Called on the encoder's streaming thread; allocates nothing on the managed heap.
+    /// </summary>
+    internal void Push(nint sample)
+    {
+        var buffer = Gst.SampleGetBuffer(sample);
+        if (buffer == 0)
+        {
+            return;
+        }
+        var caps = Gst.SampleGetCaps(sample);
+        var pts = new BufferView(buffer).Pts;
+        lock (_gate)
+        {
+            foreach (var media in _media)
+            {
+                PushTo(media, buffer, caps, pts);
+            }
+        }
+    }
+
+    /// <summary>Drops every media and stops listening to the factory's signals. Idempotent.</summary>
+    public void Dispose()
+    {
+        List<ActiveMedia> released;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            released = [.. _media];
+            _media.Clear();
+            _clients.Clear();
+        }
+        foreach (var media in released)
+        {
+            media.Dispose();
+        }
+        _factory.Dispose();
+    }
+
+    private void PushTo(ActiveMedia media, nint buffer, nint caps, ulong? pts)
+    {
+        using (media.Source.Handle.Lease(out var appsrc))
+        {
+            if (caps != 0 && caps != media.Caps)
+            {
+                GstApp.AppSrcSetCaps(appsrc, caps);
+                media.SetCaps(caps);
+            }
+            var copy = Gst.MiniObjectCopy(buffer);
+            var time = media.MapTime(pts, RunningTime(appsrc));
+            NativeLayout.WriteUInt64(copy, NativeLayout.BufferPts, time);
+            NativeLayout.WriteUInt64(copy, NativeLayout.BufferDts, time);
+            var result = GstApp.AppSrcPushBuffer(appsrc, copy);
+            if (result is not (Gst.FlowReturn.Ok or Gst.FlowReturn.Flushing or Gst.FlowReturn.Eos) && Interlocked.Increment(ref _pushFailures) == 1)
+            {
+                LogPushFailed(_logger, Path, result);
+            }
+        }
+    }
+
+    /// <summary>The media pipeline's running time now (its clock minus its base time), or null before it has a clock.</summary>
+    private static long? RunningTime(nint element)
+    {
+        var clock = Gst.ElementGetClock(element);
+        if (clock == 0)
+        {
+            return null;
+        }
+        var now = Gst.ClockGetTime(clock);
+        Gst.ObjectUnref(clock);
+        return (long)(now - Gst.ElementGetBaseTime(element));
+    }
+
+    [UnmanagedCallersOnly]
+    private static void OnMediaConfigure(nint factory, nint media, nint state)
+    {
+        if (NativeCallbacks.Target<RtspMount>(state) is { } mount)
+        {
+            try
+            {
+                mount.Attach(media);
+            }
+#pragma warning disable CA1031 // An exception must not cross into GStreamer; the media then never gets frames, which the log says.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                LogAttachFailed(mount._logger, exception, mount.Path);
+            }
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static void OnMediaUnprepared(nint media, nint state)
+    {
+        if (NativeCallbacks.Target<RtspMount>(state) is { } mount)
+        {
+            mount.Detach(media);
+        }
+    }
+
+    private void Attach(nint media)
+    {
+        using var bin = new Element(GstObjectHandle.TakeOwnership(GstRtspServer.MediaGetElement(media)));
+        GstObjectHandle source;
+        using (bin.Handle.Lease(out var element))
+        {
+            var appsrc = Gst.BinGetByName(element, SourceName);
+            source = appsrc != 0
+                ? GstObjectHandle.TakeOwnership(appsrc)
+                : throw new GStreamerException($"The media of {Path} has no element named {SourceName}.");
+        }
+        var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
+        _ = GObject.SignalConnectData(media, "unprepared", (nint)(delegate* unmanaged<nint, nint, void>)&OnMediaUnprepared, state, &NativeCallbacks.FreeGCHandleClosure, 0);
+        bool first;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                source.Dispose();
+                return;
+            }
+            _media.Add(new ActiveMedia(media, new AppSrc(source)));
+            first = _media.Count == 1;
+        }
+        LogMediaPrepared(_logger, Path);
+        if (first)
+        {
+            _activeChanged(true);
+        }
+    }
+
+    private void Detach(nint media)
+    {
+        ActiveMedia? removed = null;
+        bool last;
+        lock (_gate)
+        {
+            var index = _media.FindIndex(active => active.Media == media);
+            if (index < 0)
+            {
+                return;
+            }
+            removed = _media[index];
+            _media.RemoveAt(index);
+            last = _media.Count == 0;
+        }
+        removed.Dispose();
+        LogMediaUnprepared(_logger, Path);
+        if (last)
+        {
+            _activeChanged(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "RTSP stream {Path}: a client asked for it; its media is prepared and the encoder starts")]
+    private static partial void LogMediaPrepared(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "RTSP stream {Path}: its media was released")]
+    private static partial void LogMediaUnprepared(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "RTSP stream {Path}: the media could not be connected to the SkyLine")]
+    private static partial void LogAttachFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "RTSP stream {Path}: a frame could not be handed to a client's media ({Result}); further failures are counted, not logged")]
+    private static partial void LogPushFailed(ILogger logger, string path, Gst.FlowReturn result);
+
+    /// <summary>A media made from the factory: its appsrc, the caps set on it and how the SkyLine's times map onto its clock.</summary>
+    private sealed class ActiveMedia(nint media, AppSrc source) : IDisposable
+    {
+        private long _offset;
+        private bool _hasOffset;
+        private long _last = -1;
+
+        internal nint Media { get; } = media;
+
+        internal AppSrc Source { get; } = source;
+
+        /// <summary>The caps last set on the appsrc (a reference this object holds), for comparison.</summary>
+        internal nint Caps { get; private set; }
+
+        internal void SetCaps(nint caps)
+        {
+            var previous = Caps;
+            Caps = Gst.MiniObjectRef(caps);
+            if (previous != 0)
+            {
+                Gst.MiniObjectUnref(previous);
+            }
+        }
+
+        /// <summary>
+        /// The media time of a buffer: the SkyLine's time plus an offset fixed by the first buffer (so the
+        /// encoder's cadence is kept), made again when it strays from the media's clock by more than half a
+        /// second (a restarted SkyLine), and always increasing. Without a clock or a time: none.
+        /// </summary>
+        internal ulong MapTime(ulong? pts, long? now)
+        {
+            if (pts is not { } time || now is not { } running)
+            {
+                return Gst.ClockTimeNone;
+            }
+            var mapped = (long)time + _offset;
+            if (!_hasOffset || Math.Abs(mapped - running) > ResyncNanoseconds)
+            {
+                _offset = running - (long)time;
+                _hasOffset = true;
+                mapped = running;
+            }
+            mapped = Math.Max(Math.Max(mapped, _last + 1), 0);
+            _last = mapped;
+            return (ulong)mapped;
+        }
+
+        public void Dispose()
+        {
+            Source.Dispose();
+            if (Caps != 0)
+            {
+                Gst.MiniObjectUnref(Caps);
+                Caps = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using Backpack.Streaming.GStreamer;
+using Backpack.Streaming.GStreamer.Native;
+using Backpack.Streaming.SkyLines;
+using Microsoft.Extensions.Logging;
+
+namespace Backpack.Streaming.Rtsp;
+
+/// <summary>
+/// A SkyLine served by an <see cref="RtspServer"/> at a path: every RTSP client of
+/// <c>rtsp://HOST:PORT/PATH</c> watches the frames put into it. Made by <see cref="RtspServer.AddStream"/>
+/// (the Python original's <c>RTSPSkyLine(server, path)</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// One encoder serves every client. While nobody watches, <see cref="SkyLine.Put(Imaging.BgrFrame)"/> takes
+/// frames without converting or encoding them; when a client asks for the stream, encoding starts with a key
+/// frame, and each client that joins later gets a key frame at once.
+/// </para>
+/// <para>
+/// The stream is served while the SkyLine is streaming: clients that ask before <see cref="SkyLine.StartStreaming"/>
+/// (or during its warmup) get 404 Not Found; <see cref="SkyLine.StopStreaming"/> ends the stream for its clients.
+/// During an automatic restart after a pipeline error, connected clients stay and receive the stream again
+/// once the pipeline is back. Disposing removes the stream from the server.
+/// </para>
+/// <para>Thread safety as <see cref="SkyLine"/>.</para>
+/// </remarks>
+public sealed class RtspSkyLine : SkyLine
+{
+    private const string SinkName = "backpack_rtsp_sink";
+
+    private readonly Lock _mountGate = new();
+    private AppSink? _sink;
+
+    internal RtspSkyLine(RtspServer server, string path, SkyLineOptions? options, ILoggerFactory loggerFactory)
+        : base(options, loggerFactory)
+    {
+        RequireElements("An RTSP stream", "h264parse", "appsink", "rtph264pay");
+        Server = server;
+        Path = path;
+        // Nothing is encoded until a client asks for the stream.
+        OutputActive = false;
+        Mount = new RtspMount(
+            path,
+            server.Options.Transports,
+            requireViewerRole: server.Options.Credentials is not null,
+            OnMediaActiveChanged,
+            Logger);
+        StateChanged += (_, _) => SyncMount();
+    }
+
+    /// <summary>The server that serves this stream.</summary>
+    public RtspServer Server { get; }
+
+    /// <summary>The mount path, such as <c>/camera</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>The URL to open in a player, such as <c>rtsp://192.168.0.100:8554/camera</c>, with a reachable address of this host.</summary>
+    public Uri Url => Server.UrlOf(Path);
+
+    /// <summary>The connected clients that asked for this stream.</summary>
+    public int ClientCount => Mount.ClientCount;
+
+    /// <summary>Whether a client watches, so that frames are being encoded.</summary>
+    public bool IsWatched => Mount.IsActive;
+
+    internal RtspMount Mount { get; }
+
+    /// <summary>The path and state; never credentials.</summary>
+    public override string ToString() => $"RtspSkyLine {Url} ({State}, {ClientCount} client(s))";
+
+    /// <inheritdoc/>
+    protected override string GetOutputDescription(StreamFormat format) =>
+        // Access units in byte-stream form with SPS/PPS before every key frame, for rtph264pay in the media.
+        "h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au " +
+        $"! appsink name={SinkName} sync=false async=false max-buffers=4 drop=true enable-last-sample=false";
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Server.Unmount(this, endStream: true);
+            Server.Forget(this);
+            Mount.Dispose();
+        }
+    }
+
+    private protected override void OnPipelineCreated(Pipeline pipeline)
+    {
+        _sink = pipeline.GetAppSink(SinkName);
+        _sink.OnNewSample(HandEncodedFrame);
+    }
+
+    private protected override void OnPipelineStopping(Pipeline pipeline)
+    {
+        _sink?.Dispose();
+        _sink = null;
+    }
+
+    /// <summary>A client started playing: give it a key frame to start decoding from.</summary>
+    internal void OnClientPlays() => RequestKeyFrame();
+
+    /// <summary>On the encoder's streaming thread: the next access unit goes to every client's media.</summary>
+    private void HandEncodedFrame(AppSink sink)
+    {
+        using (sink.Handle.Lease(out var appsink))
+        {
+            var sample = GstApp.AppSinkTryPullSample(appsink, 0);
+            if (sample == 0)
+            {
+                return;
+            }
+            try
+            {
+                Mount.Push(sample);
+            }
+            finally
+            {
+                Gst.MiniObjectUnref(sample);
+            }
+        }
+    }
+
+    private void OnMediaActiveChanged(bool active)
+    {
+        OutputActive = active;
+        if (active)
+        {
+            RequestKeyFrame();
+        }
+    }
+
+    /// <summary>Serves the mount exactly while streaming; a stop ends the stream for its clients.</summary>
+    private void SyncMount()
+    {
+        lock (_mountGate)
+        {
+            switch (State)
+            {
+                case SkyLineState.Streaming:
+                    Server.Mount(this);
+                    break;
+                case SkyLineState.Stopped:
+                    Server.Unmount(this, endStream: true);
+                    break;
+                default:
+                    // Warmup or a restart after an error: new clients wait for the stream (404), connected ones stay.
+                    Server.Unmount(this, endStream: false);
+                    break;
+            }
+        }
+    }
+}
