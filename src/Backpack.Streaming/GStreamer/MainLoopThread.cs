@@ -40,8 +40,8 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
     /// <summary>Whether the calling thread is the loop's.</summary>
     internal bool IsLoopThread => Thread.CurrentThread == _thread;
 
-    /// <summary>Whether the loop's thread is alive.</summary>
-    internal bool IsRunning => _thread.IsAlive;
+    /// <summary>The loop's thread.</summary>
+    internal Thread Thread => _thread;
 
     /// <summary>
     /// Runs <paramref name="action"/> on the loop's thread (directly when called from it) and waits for it

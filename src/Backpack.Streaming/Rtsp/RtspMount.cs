@@ -40,6 +40,7 @@ internal sealed unsafe partial class RtspMount : IDisposable
     private bool _mounted;
     private bool _disposed;
     private long _pushFailures;
+    private long _keyFrames;
 
     /// <summary>Makes the factory; nothing is served until <see cref="Mount"/>.</summary>
     /// <param name="path">The mount path, such as <c>/camera</c>.</param>
@@ -90,6 +91,18 @@ internal sealed unsafe partial class RtspMount : IDisposable
         }
     }
 
+    /// <summary>How many media (pipelines serving clients) exist now: one while anybody watches, as the media is shared.</summary>
+    internal int MediaCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _media.Count;
+            }
+        }
+    }
+
     /// <summary>The connected clients that asked for this stream.</summary>
     internal int ClientCount
     {
@@ -101,6 +114,9 @@ internal sealed unsafe partial class RtspMount : IDisposable
             }
         }
     }
+
+    /// <summary>Key frames handed to the media since the mount was made.</summary>
+    internal long KeyFramesPushed => Interlocked.Read(ref _keyFrames);
 
     /// <summary>Encoded frames that could not be handed to a media (other than while it was stopping).</summary>
     internal long PushFailures => Interlocked.Read(ref _pushFailures);
@@ -209,9 +225,14 @@ internal sealed unsafe partial class RtspMount : IDisposable
             return;
         }
         var caps = Gst.SampleGetCaps(sample);
-        var pts = new BufferView(buffer).Pts;
+        var view = new BufferView(buffer);
+        var pts = view.Pts;
         lock (_gate)
         {
+            if (_media.Count > 0 && view.IsKeyFrame)
+            {
+                Interlocked.Increment(ref _keyFrames);
+            }
             foreach (var media in _media)
             {
                 PushTo(media, buffer, caps, pts);

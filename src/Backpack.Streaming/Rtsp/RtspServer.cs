@@ -239,6 +239,7 @@ public sealed unsafe partial class RtspServer : IDisposable
             }
             _listener = source;
             _loop = new MainLoopThread($"RTSP server :{_boundPort}", _logger);
+            LastLoopThread = _loop.Thread;
             _ = GLib.SourceAttach(source, _loop.Context);
             _sessionCleanup = _loop.AddTimer(SessionCleanupInterval, CleanUpSessions);
             LogStarted(_logger, Options.Address, _boundPort, Options.Credentials is null ? "off" : Options.AuthenticationMethods.ToString(), Options.Transports);
@@ -306,6 +307,9 @@ public sealed unsafe partial class RtspServer : IDisposable
     /// <summary>Where the server listens and what it serves; never the password.</summary>
     public override string ToString() =>
         $"RtspServer {Options.Address}:{Port} ({(IsRunning ? "running" : "stopped")}), {Streams.Count} stream(s), authentication {(Options.Credentials is null ? "off" : Options.AuthenticationMethods.ToString())}";
+
+    /// <summary>The thread of the last <see cref="Start"/>'s main loop (for tests: it ends with <see cref="Stop"/>).</summary>
+    internal Thread? LastLoopThread { get; private set; }
 
     // ---- for the streams -----------------------------------------------------------------------------
 
