@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Backpack.Cli.Demo;
+using Backpack.Streaming.Rtsp;
+using Backpack.Streaming.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Backpack.Cli.Commands;
+
+/// <summary>
+/// <c>backpack demo</c>: a complete video-analytics loop with no camera and no cloud — a simulated street,
+/// detections, annotations and Timepiece figures — streamed over RTSP.
+/// </summary>
+internal static class DemoCommand
+{
+    /// <summary>Exit code for bad arguments.</summary>
+    internal const int BadInput = 2;
+
+    /// <summary>Exit code when something the demo needs is not installed.</summary>
+    internal const int MissingPrerequisite = 3;
+
+    /// <summary>Exit code when the server cannot listen (port in use).</summary>
+    internal const int CannotListen = 4;
+
+    /// <summary>The pieces the demo uses: the RTSP server, the SkyLine's conversion and the encoder.</summary>
+    internal static readonly string[] Prerequisites =
+        ["GStreamer runtime", "RTSP server library", "appsrc", "appsink", "videoconvert", "videoscale", "x264enc", "h264parse", "rtph264pay"];
+
+    internal static Command Create()
+    {
+        var port = new Option<int>("--rtsp-port") { Description = "The RTSP port (0: any free port).", DefaultValueFactory = _ => 8554 };
+        var bind = new Option<string>("--bind") { Description = "The address to listen on: 0.0.0.0 for every interface, 127.0.0.1 for this machine only.", DefaultValueFactory = _ => "0.0.0.0" };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl+C)." };
+        var width = new Option<int>("--width") { Description = "Frame width in pixels (even).", DefaultValueFactory = _ => 1280 };
+        var height = new Option<int>("--height") { Description = "Frame height in pixels (even).", DefaultValueFactory = _ => 720 };
+        var fps = new Option<double>("--fps") { Description = "Frames per second.", DefaultValueFactory = _ => 30 };
+        var user = new Option<string?>("--user") { Description = "Require RTSP clients to log in with this user (and --password)." };
+        var password = new Option<string?>("--password") { Description = "The password for --user. Other local users can see command lines: prefer a password only for this demo." };
+        var command = new Command(
+            "demo",
+            "Run a simulated video-analytics loop (moving objects, detections, a counting line, a zone, Timepiece figures) and serve it over RTSP; print the URL to open in VLC or ffplay.")
+        {
+            port, bind, duration, width, height, fps, user, password,
+        };
+        command.SetAction(parseResult => Run(
+            parseResult.GetValue(port),
+            parseResult.GetValue(bind)!,
+            parseResult.GetValue(duration),
+            parseResult.GetValue(width),
+            parseResult.GetValue(height),
+            parseResult.GetValue(fps),
+            parseResult.GetValue(user),
+            parseResult.GetValue(password),
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error));
+        return command;
+    }
+
+    internal static int Run(int port, string bind, double? duration, int width, int height, double fps, string? user, string? password, TextWriter output, TextWriter error)
+    {
+        if (Validate(port, bind, duration, width, height, fps, user, password) is { } problem)
+        {
+            error.WriteLine("backpack demo: " + problem);
+            return BadInput;
+        }
+        if (CheckPrerequisites(error) is false)
+        {
+            return MissingPrerequisite;
+        }
+        var settings = new DemoSettings(port, bind, duration is { } seconds ? TimeSpan.FromSeconds(seconds) : null, width, height, fps, user, password);
+        using var stop = new CancellationTokenSource();
+        // Ctrl+C and SIGTERM end the loop; the stream and the server then stop cleanly.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, stop));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, stop));
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+        try
+        {
+            new DemoLoop(settings, output, loggerFactory).Run(stop.Token);
+            return 0;
+        }
+        catch (SocketException exception)
+        {
+            error.WriteLine($"backpack demo: {exception.Message} Use --rtsp-port to choose another port.");
+            return CannotListen;
+        }
+    }
+
+    /// <summary>What is wrong with the arguments, or null.</summary>
+    internal static string? Validate(int port, string bind, double? duration, int width, int height, double fps, string? user, string? password)
+    {
+        if (port is < 0 or > 65535)
+        {
+            return $"--rtsp-port {port} is out of range; expected a TCP port from 1 to 65535, or 0 for any free port.";
+        }
+        if (!IPAddress.TryParse(bind, out _))
+        {
+            return $"--bind '{bind}' is not an IP address; expected one such as 0.0.0.0 (every interface) or 127.0.0.1 (this machine only).";
+        }
+        if (duration is { } seconds && !(seconds > 0 && seconds <= 31_536_000))
+        {
+            return $"--duration {seconds} is out of range; expected a number of seconds above 0.";
+        }
+        if (width is < 16 or > 7680 || width % 2 != 0 || height is < 16 or > 4320 || height % 2 != 0)
+        {
+            return $"the frame size {width}x{height} is out of range; expected even sizes from 16x16 to 7680x4320 (H.264 needs even sizes).";
+        }
+        if (!(fps >= 1 && fps <= 120))
+        {
+            return $"--fps {fps} is out of range; expected 1 to 120 frames per second.";
+        }
+        if ((user is null) != (password is null))
+        {
+            return "--user and --password go together: give both to require a login, or neither to serve anyone who reaches the port.";
+        }
+        if (user is not null)
+        {
+            try
+            {
+                _ = new RtspCredentials(user, password!);
+            }
+            catch (ArgumentException exception)
+            {
+                // The message names what is wrong and never shows the password.
+                return $"--{(exception.ParamName == "userName" ? "user" : "password")}: {exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal)}";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Checks the native pieces the demo uses; prints what to install and returns false when one is missing.</summary>
+    private static bool CheckPrerequisites(TextWriter error)
+    {
+        var missing = StreamingPrerequisites.Check()
+            .Where(item => Prerequisites.Contains(item.Name) && !item.IsPresent)
+            .ToList();
+        if (missing.Count == 0)
+        {
+            return true;
+        }
+        foreach (var item in missing)
+        {
+            error.WriteLine($"backpack demo: {item.Name} is missing ({item.Detail}); it comes with the Debian package {item.Package}.");
+        }
+        error.WriteLine($"Install them with: sudo apt-get install {string.Join(' ', missing.Select(item => item.Package).Distinct())} (or run ./backpack demo from a clone, which installs them).");
+        return false;
+    }
+
+    private static void Cancel(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+}

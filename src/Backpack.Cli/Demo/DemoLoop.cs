@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using Backpack.Imaging;
+using Backpack.Streaming.Rtsp;
+using Backpack.Streaming.SkyLines;
+using Backpack.Timepiece;
+using Microsoft.Extensions.Logging;
+
+namespace Backpack.Cli.Demo;
+
+/// <summary>
+/// The demo's video-analytics loop: at the frame rate, advance and render the <see cref="DemoScene"/>,
+/// put the frame into an <see cref="RtspSkyLine"/>, time it all with Timepiece, and print a status line
+/// every few seconds until stopped.
+/// </summary>
+internal sealed class DemoLoop
+{
+    /// <summary>Seconds between status lines.</summary>
+    internal static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan LabelInterval = TimeSpan.FromSeconds(1);
+
+    private readonly DemoSettings _settings;
+    private readonly TextWriter _output;
+    private readonly ILoggerFactory _loggerFactory;
+
+    internal DemoLoop(DemoSettings settings, TextWriter output, ILoggerFactory loggerFactory)
+    {
+        _settings = settings;
+        _output = output;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>
+    /// Serves the stream and runs the loop until <paramref name="stop"/> is cancelled or the duration is
+    /// over; then stops the stream and the server.
+    /// </summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The port cannot be bound.</exception>
+    internal void Run(CancellationToken stop)
+    {
+        var options = new RtspServerOptions
+        {
+            Port = _settings.Port,
+            Address = _settings.Bind,
+            Credentials = _settings.User is { } user ? new RtspCredentials(user, _settings.Password!) : null,
+        };
+        using var server = new RtspServer(options, _loggerFactory);
+        var skyLine = server.AddStream(DemoSettings.Path, new SkyLineOptions
+        {
+            Name = "demo",
+            FrameRate = _settings.FramesPerSecond,
+            Width = _settings.Width,
+            Height = _settings.Height,
+        });
+        skyLine.StartStreaming();
+        server.Start();
+        _output.WriteLine($"Backpack demo: {_settings.Width}x{_settings.Height} at {_settings.FramesPerSecond:0.##} fps, encoded with {skyLine.EncoderElement} while somebody watches.");
+        _output.WriteLine($"Open {skyLine.Url} in VLC or ffplay{(_settings.User is null ? string.Empty : $" (user {_settings.User} and the password you gave)")}.");
+        _output.WriteLine(_settings.Duration is { } duration
+            ? $"Running for {duration.TotalSeconds:0.#} s; Ctrl+C stops earlier."
+            : "Ctrl+C stops.");
+        _output.Flush();
+
+        var frames = Loop(skyLine, server, stop);
+
+        skyLine.StopStreaming();
+        server.Stop();
+        _output.WriteLine($"Stopped after {frames} frames; {skyLine.Statistics.FramesEncoded} encoded, {skyLine.Statistics.FramesDropped} dropped.");
+    }
+
+    private long Loop(RtspSkyLine skyLine, RtspServer server, CancellationToken stop)
+    {
+        using var scene = new DemoScene(_settings.Width, _settings.Height, _settings.FramesPerSecond, loggerFactory: _loggerFactory);
+        using var frame = BgrFrame.Create(_settings.Width, _settings.Height);
+        var ticker = new Ticker(maxIntervals: 60);
+        var processing = new StopWatch("frame", maxIntervals: 60);
+        var interval = TimeSpan.FromSeconds(1 / _settings.FramesPerSecond);
+        var started = Stopwatch.GetTimestamp();
+        var nextLabel = LabelInterval;
+        var nextStatus = StatusInterval;
+        long frames = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (_settings.Duration is { } duration && elapsed >= duration)
+            {
+                break;
+            }
+            ticker.Tick();
+            using (processing.Start())
+            {
+                scene.Advance();
+                scene.Render(frame);
+                skyLine.Put(frame);
+            }
+            frames++;
+            if (elapsed >= nextLabel)
+            {
+                scene.SetLoopStatistics(ticker.Frequency, processing.Mean);
+                nextLabel += LabelInterval;
+            }
+            if (elapsed >= nextStatus)
+            {
+                PrintStatus(ticker, processing, skyLine, server);
+                nextStatus += StatusInterval;
+            }
+            // Wait for the next frame's moment (not a fixed sleep: the loop keeps its rate whatever the work took).
+            var wait = (interval * (frames + 1)) - Stopwatch.GetElapsedTime(started);
+            if (wait > TimeSpan.Zero)
+            {
+                stop.WaitHandle.WaitOne(wait);
+            }
+        }
+        return frames;
+    }
+
+    private void PrintStatus(Ticker ticker, StopWatch processing, RtspSkyLine skyLine, RtspServer server)
+    {
+        var statistics = skyLine.Statistics;
+        _output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{DateTime.Now:HH:mm:ss}  {ticker.Frequency,5:0.0} fps  processing {processing.Mean.TotalMilliseconds:0.0} ms (max {processing.Max.TotalMilliseconds:0.0})  " +
+            $"encoded {statistics.FramesEncoded}  dropped {statistics.FramesDropped}  clients {server.ClientCount}"));
+        _output.Flush();
+    }
+}

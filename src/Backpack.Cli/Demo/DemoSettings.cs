@@ -1,0 +1,20 @@
+namespace Backpack.Cli.Demo;
+
+/// <summary>What <c>backpack demo</c> was asked for, validated.</summary>
+/// <param name="Port">The RTSP port (0: any free port).</param>
+/// <param name="Bind">The address the server listens on.</param>
+/// <param name="Duration">How long to run; null until Ctrl+C.</param>
+/// <param name="Width">Frame width in pixels (even).</param>
+/// <param name="Height">Frame height in pixels (even).</param>
+/// <param name="FramesPerSecond">The loop's and the stream's frame rate.</param>
+/// <param name="User">The user clients must give, or null for no authentication.</param>
+/// <param name="Password">The password clients must give, with <paramref name="User"/>.</param>
+internal sealed record DemoSettings(int Port, string Bind, TimeSpan? Duration, int Width, int Height, double FramesPerSecond, string? User, string? Password)
+{
+    /// <summary>The mount path of the demo's stream.</summary>
+    internal const string Path = "/demo";
+
+    /// <summary>The settings without the password.</summary>
+    public override string ToString() =>
+        $"{Width}x{Height}@{FramesPerSecond} on {Bind}:{Port}{(User is null ? string.Empty : $", user {User}")}{(Duration is { } duration ? $", for {duration.TotalSeconds} s" : string.Empty)}";
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Backpack.Cli.Commands;
+
+namespace Backpack.Cli.Tests.Commands;
+
+public sealed partial class DemoCommandTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void The_demo_prints_its_url_serves_a_real_client_prints_status_lines_and_stops_after_its_duration()
+    {
+        using var demo = DemoProcess.Start("--rtsp-port", "0", "--bind", "127.0.0.1", "--duration", "9", "--width", "320", "--height", "240");
+        var url = demo.WaitForUrl();
+
+        var probe = Ffprobe(url, extraArguments: []);
+        var exit = demo.WaitForExit();
+
+        url.Host.Should().Be("127.0.0.1");
+        url.AbsolutePath.Should().Be("/demo");
+        probe.Output.Should().MatchRegex(@"^320,240,\d+", probe.Error);
+        int.Parse(probe.Output.Split(',')[2].Trim(), CultureInfo.InvariantCulture).Should().BeGreaterThanOrEqualTo(60);
+        exit.ExitCode.Should().Be(0, exit.Error);
+        exit.Output.Should().MatchRegex(@"\d\d:\d\d:\d\d +\d+\.\d fps +processing \d+\.\d ms \(max \d+\.\d\) +encoded \d+ +dropped \d+ +clients [01]");
+        exit.Output.Should().Contain("Stopped after");
+        exit.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(40));
+    }
+
+    [Fact]
+    public void Ctrl_C_stops_the_demo_cleanly()
+    {
+        using var demo = DemoProcess.Start("--rtsp-port", "0", "--bind", "127.0.0.1", "--width", "320", "--height", "240");
+        demo.WaitForUrl();
+
+        demo.Interrupt();
+        var exit = demo.WaitForExit();
+
+        exit.ExitCode.Should().Be(0, exit.Error);
+        exit.Output.Should().Contain("Stopped after");
+    }
+
+    [Fact]
+    public void With_a_user_and_password_clients_without_them_are_refused_and_clients_with_them_are_served()
+    {
+        using var demo = DemoProcess.Start("--rtsp-port", "0", "--bind", "127.0.0.1", "--duration", "10", "--width", "320", "--height", "240", "--user", "viewer", "--password", "demo-pass");
+        var url = demo.WaitForUrl();
+        var withCredentials = new UriBuilder(url) { UserName = "viewer", Password = "demo-pass" }.Uri;
+
+        var refused = Ffprobe(url, extraArguments: []);
+        var served = Ffprobe(withCredentials, extraArguments: []);
+        var exit = demo.WaitForExit();
+
+        refused.Error.Should().Contain("401");
+        served.Output.Should().MatchRegex(@"^320,240,\d+", served.Error);
+        exit.Output.Should().Contain("user viewer").And.NotContain("demo-pass");
+    }
+
+    [Fact]
+    public void A_port_in_use_is_an_error_naming_it()
+    {
+        using var other = new TcpListener(IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((IPEndPoint)other.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+
+        var result = BackpackProcess.Run(["demo", "--rtsp-port", port, "--bind", "127.0.0.1", "--duration", "5", "--width", "320", "--height", "240"]);
+
+        result.ExitCode.Should().Be(DemoCommand.CannotListen);
+        result.Error.Should().Contain($"127.0.0.1:{port}").And.Contain("in use").And.Contain("--rtsp-port");
+    }
+
+    [Fact]
+    public void A_missing_gstreamer_is_reported_with_the_package_to_install()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "backpack-no-gstreamer-" + Guid.NewGuid().ToString("N"));
+
+        var result = BackpackProcess.Run(["demo", "--duration", "1"], new Dictionary<string, string?> { ["BACKPACK_GSTREAMER_PATH"] = missing });
+
+        result.ExitCode.Should().Be(DemoCommand.MissingPrerequisite);
+        result.Error.Should().Contain("GStreamer runtime is missing").And.Contain("libgstreamer1.0-0").And.Contain("sudo apt-get install");
+    }
+
+    [Theory]
+    [InlineData("--width", "321", "frame size 321x720")]
+    [InlineData("--height", "8", "frame size 1280x8")]
+    [InlineData("--fps", "0", "--fps 0")]
+    [InlineData("--duration", "-3", "--duration -3")]
+    [InlineData("--rtsp-port", "70000", "--rtsp-port 70000")]
+    [InlineData("--bind", "example.com", "--bind 'example.com'")]
+    [InlineData("--user", "viewer", "--user and --password go together")]
+    [InlineData("--password", "secret", "--user and --password go together")]
+    [InlineData("--user", "a:b", "--user: The user name must not be empty and must hold no ':'")]
+    public void Bad_arguments_are_errors_saying_what_is_expected(string option, string value, string message)
+    {
+        var error = new StringWriter();
+
+        string[] credentials = option == "--user" && value.Contains(':', StringComparison.Ordinal) ? ["--password", "secret"] : [];
+        var exit = Program.Run(["demo", option, value, .. credentials], new StringWriter(), error);
+
+        exit.Should().Be(DemoCommand.BadInput);
+        error.ToString().Should().Contain(message).And.MatchRegex("expected|give both|must", "the message says what is expected");
+    }
+
+    private static ProcessResult Ffprobe(Uri url, string[] extraArguments)
+    {
+        var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[
+            "-v", "error", "-rtsp_transport", "tcp", "-count_frames", "-read_intervals", "%+3.5", "-select_streams", "v:0",
+            "-show_entries", "stream=width,height,nb_read_frames", "-of", "csv=p=0", .. extraArguments, url.ToString()])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("ffprobe did not finish");
+        }
+        return new ProcessResult(process.ExitCode, output.Result.Trim(), error.Result, TimeSpan.Zero);
+    }
+
+    private sealed record ProcessResult(int ExitCode, string Output, string Error, TimeSpan Elapsed);
+
+    /// <summary>The built backpack command running <c>demo</c> in the background, its output read as it comes.</summary>
+    private sealed partial class DemoProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringWriter _output = new();
+        private readonly Task<string> _error;
+        private readonly TaskCompletionSource<Uri> _url = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly Task _reader;
+
+        private DemoProcess(Process process)
+        {
+            _process = process;
+            _error = process.StandardError.ReadToEndAsync();
+            _reader = Task.Run(ReadOutput);
+        }
+
+        internal static DemoProcess Start(params string[] arguments)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Backpack.Cli.dll"));
+            start.ArgumentList.Add("demo");
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+            return new DemoProcess(Process.Start(start)!);
+        }
+
+        /// <summary>Waits for the "Open rtsp://..." line and returns its URL.</summary>
+        internal Uri WaitForUrl()
+        {
+            if (!_url.Task.Wait(Timeout))
+            {
+                throw new TimeoutException($"the demo printed no URL; output: {_output} error: {(_process.HasExited ? _error.Result : "(running)")}");
+            }
+            return _url.Task.Result;
+        }
+
+        /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+        internal void Interrupt()
+        {
+            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
+            kill.WaitForExit(5_000);
+        }
+
+        internal ProcessResult WaitForExit()
+        {
+            if (!_process.WaitForExit(Timeout))
+            {
+                throw new TimeoutException($"the demo did not stop; output: {_output}");
+            }
+            _reader.Wait(Timeout);
+            return new ProcessResult(_process.ExitCode, _output.ToString(), _error.Result, _watch.Elapsed);
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+            _process.Dispose();
+        }
+
+        private async Task ReadOutput()
+        {
+            while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                lock (_output)
+                {
+                    _output.WriteLine(line);
+                }
+                if (UrlLine().Match(line) is { Success: true } match)
+                {
+                    _url.TrySetResult(new Uri(match.Groups["url"].Value));
+                }
+            }
+            _url.TrySetException(new InvalidOperationException("the demo ended without printing a URL: " + _output));
+        }
+
+        [GeneratedRegex(@"^Open (?<url>rtsp://\S+) in VLC or ffplay")]
+        private static partial Regex UrlLine();
+    }
+}
