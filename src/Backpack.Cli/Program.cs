@@ -32,6 +32,7 @@ internal static class Program
             Options = { new HelpOption(), new VersionOption() },
         };
         root.Subcommands.Add(AnnotateCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(IdentityCommand.Create());

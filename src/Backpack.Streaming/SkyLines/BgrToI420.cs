@@ -38,6 +38,7 @@ internal static class BgrToI420
     /// <param name="layout">The destination's planes; its size is the picture's.</param>
     /// <param name="matrix">The colour matrix.</param>
     /// <param name="destination">At least <see cref="I420Layout.Size"/> bytes.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Convert(ReadOnlySpan<byte> bgr, int stride, I420Layout layout, ColorMatrix matrix, Span<byte> destination)
     {
         var width = layout.Width;
@@ -72,6 +73,7 @@ internal static class BgrToI420
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvertRowPairVector(
         ref byte row0, ref byte row1, ref byte luma0, ref byte luma1, ref byte blueDifference, ref byte redDifference,
         int vectorWidth, Coefficients c)
@@ -146,6 +148,7 @@ internal static class BgrToI420
         return Vector128.Narrow(value.AsUInt16(), value.AsUInt16()).AsUInt64().ToScalar();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvertRowPairScalar(
         ref byte row0, ref byte row1, ref byte luma0, ref byte luma1, ref byte blueDifference, ref byte redDifference,
         int from, int width, Coefficients c)

@@ -87,6 +87,32 @@ internal sealed class FramePool : IDisposable
     }
 
     /// <summary>
+    /// Makes sure at least <paramref name="slots"/> slots exist with <paramref name="bytes"/> of
+    /// memory each, written once so the pages are resident. Only free slots are grown.
+    /// </summary>
+    internal void Prepare(int slots, int bytes)
+    {
+        lock (_gate)
+        {
+            slots = Math.Min(slots, _maxSlots);
+            while (_all.Count < slots)
+            {
+                var slot = new FrameSlot(this);
+                _all.Add(slot);
+                _free.Push(slot);
+            }
+            foreach (var slot in _free)
+            {
+                if (slot.Capacity < bytes)
+                {
+                    slot.EnsureCapacity(bytes);
+                    slot.Clear();
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// A slot for a new frame, held by the caller (reference count 1). Null when every slot is in
     /// the pipeline and none is queued: the new frame is then dropped (and counted).
     /// </summary>

@@ -55,6 +55,9 @@ internal sealed unsafe class FrameSlot : IDisposable
         Capacity = bytes;
     }
 
+    /// <summary>Writes zeros over the whole memory (makes its pages resident).</summary>
+    internal void Clear() => new Span<byte>((void*)Data, Capacity).Clear();
+
     /// <summary>Marks the slot as taken by its first holder.</summary>
     internal void Acquire() => Volatile.Write(ref _references, 1);
 

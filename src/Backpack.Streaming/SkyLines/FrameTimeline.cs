@@ -85,7 +85,15 @@ internal sealed class FrameTimeline
     /// How many repeats of the last frame are due at <paramref name="now"/> while no frame came:
     /// the slots more than a period overdue. Advances the timeline past them.
     /// </summary>
-    internal long TakeDueRepeats(long now)
+    internal long TakeDueRepeats(long now) => AdvanceOverdue(now);
+
+    /// <summary>
+    /// Leaves empty the slots that were already overdue at <paramref name="timestamp"/> (the app was
+    /// putting frames then, which the encoder could not take: no repeats for those). Returns how many.
+    /// </summary>
+    internal long SkipOverdue(long timestamp) => AdvanceOverdue(timestamp);
+
+    private long AdvanceOverdue(long now)
     {
         if (_last < 0)
         {

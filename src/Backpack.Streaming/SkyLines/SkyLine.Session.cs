@@ -93,6 +93,10 @@ public abstract partial class SkyLine
             {
                 _probe = PadProbe.Add(encoded, "sink", Gst.PadProbeType.Buffer, &OnEncoded, this);
             }
+            if (_owner._options.StreamingThreadNiceness > 0)
+            {
+                ThreadNiceness.Apply(_pipeline, _owner._options.StreamingThreadNiceness);
+            }
             _owner.OnPipelineCreated(_pipeline);
             if (_pipeline.SetState(Gst.State.Playing) == Gst.StateChangeReturn.Failure)
             {
@@ -222,6 +226,8 @@ public abstract partial class SkyLine
 
         private void Pump()
         {
+            // This thread keeps the application's priority: threads the .NET runtime creates lazily
+            // (timer, thread pool) inherit the priority of the thread that first needs them.
             var pool = _owner._pool;
             var clock = _owner._clock;
             FrameSlot? last = null;
@@ -293,6 +299,9 @@ public abstract partial class SkyLine
                     }
                     if (last is not null && _owner._outputActive)
                     {
+                        // Repeats stand in for frames the application did not put: slots that fell due
+                        // while it was still putting (frames the encoder could not take) stay empty.
+                        _timeline.SkipOverdue(Volatile.Read(ref _owner._lastPutTimestamp));
                         var first = _timeline.LastSlot + 1;
                         var due = _timeline.TakeDueRepeats(clock.GetTimestamp());
                         for (var repeat = first; repeat < first + due; repeat++)

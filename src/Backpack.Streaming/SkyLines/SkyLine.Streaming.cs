@@ -32,6 +32,7 @@ public abstract partial class SkyLine
         BgrToI420.Convert(bgr, stride, layout, session.Matrix, slot.Bytes);
         _pool.Enqueue(slot);
         Interlocked.Increment(ref _framesPut);
+        Volatile.Write(ref _lastPutTimestamp, timestamp);
         session.Wake();
         return true;
     }
@@ -155,6 +156,9 @@ public abstract partial class SkyLine
         // In flight beyond the queue: appsrc's own queue, the frame being pushed, the last frame kept for
         // repeats, and what the encoder holds (one frame at low latency, dozens with look-ahead).
         _pool.Configure(capacity, capacity + 64);
+        // Buffers for the queue and a few in flight, allocated and touched now, so that the first
+        // frames do not pay for page faults inside Put.
+        _pool.Prepare(capacity + 4, session.Layout.Size);
         _session = session;
         return session;
     }

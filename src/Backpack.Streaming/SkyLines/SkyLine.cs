@@ -75,11 +75,13 @@ public abstract partial class SkyLine : IDisposable
     private double? _frameRate;
     private int? _width;
     private int? _height;
+    private static int _framePathCompiled;
     private long _sessionCounter;
     private Warmup _warmup;
     private ITimer? _restartTimer;
     private int _restartAttempt;
     private long _framesPut;
+    private long _lastPutTimestamp;
     private long _framesSkipped;
     private long _framesRepeated;
     private long _framesEncoded;
@@ -151,6 +153,7 @@ public abstract partial class SkyLine : IDisposable
         }
         _meter = _options.MeterFactory?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
         CreateInstruments();
+        CompileFramePath();
     }
 
     /// <summary>The name of the meter SkyLines publish their figures through.</summary>
@@ -509,6 +512,18 @@ public abstract partial class SkyLine : IDisposable
         {
             throw new ArgumentException(
                 $"{what} '{PipelineDescription.Redact(description)}' is not valid: {exception.Message}", parameterName, exception);
+        }
+    }
+
+    /// <summary>Compiles the conversion before the first Put needs it (once per process), so no frame pays for the JIT.</summary>
+    private static void CompileFramePath()
+    {
+        if (Interlocked.Exchange(ref _framePathCompiled, 1) == 0)
+        {
+            Span<byte> bgr = stackalloc byte[18 * 3 * 3];
+            var layout = new I420Layout(18, 3);
+            Span<byte> i420 = stackalloc byte[layout.Size];
+            BgrToI420.Convert(bgr, 18 * 3, layout, ColorMatrix.Bt601, i420);
         }
     }
 

@@ -159,6 +159,13 @@ internal static partial class Gst
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_bus_set_flushing")]
     internal static partial void BusSetFlushing(nint bus, [MarshalAs(UnmanagedType.I4)] bool flushing);
 
+    /// <summary>Installs the function GStreamer calls synchronously, on the posting thread, for every message.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_bus_set_sync_handler")]
+    internal static unsafe partial void BusSetSyncHandler(nint bus, delegate* unmanaged<nint, nint, nint, BusSyncReply> handler, nint userData, delegate* unmanaged<nint, void> notify);
+
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_message_parse_stream_status")]
+    internal static partial void MessageParseStreamStatus(nint message, out StreamStatusType type, out nint owner);
+
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_message_new_application")]
     internal static partial nint MessageNewApplication(nint source, nint structure);
 
@@ -325,10 +332,31 @@ internal static partial class Gst
         Info = 1 << 3,
         StateChanged = 1 << 6,
         Application = 1 << 14,
+        StreamStatus = 1 << 13,
         Element = 1 << 15,
         Latency = 1 << 19,
         AsyncDone = 1 << 21,
-        StreamStart = 1 << 22,
+        StreamStart = 1 << 28,
+    }
+
+    /// <summary>GstBusSyncReply.</summary>
+    internal enum BusSyncReply
+    {
+        Drop = 0,
+        Pass = 1,
+        Async = 2,
+    }
+
+    /// <summary>GstStreamStatusType.</summary>
+    internal enum StreamStatusType
+    {
+        Create = 0,
+        Enter = 1,
+        Leave = 2,
+        Destroy = 3,
+        Start = 8,
+        Pause = 9,
+        Stop = 10,
     }
 
     /// <summary>GstPadProbeType (the values the binding uses).</summary>

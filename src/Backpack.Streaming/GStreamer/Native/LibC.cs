@@ -17,6 +17,15 @@ internal static partial class LibC
     [LibraryImport(Library, EntryPoint = "getenv", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint GetEnv(string name);
 
+    /// <summary>PRIO_PROCESS: with who = 0, the calling thread on Linux (nice values are per thread there).</summary>
+    internal const int PriorityProcess = 0;
+
+    [LibraryImport(Library, EntryPoint = "getpriority", SetLastError = true)]
+    internal static partial int GetPriority(int which, uint who);
+
+    [LibraryImport(Library, EntryPoint = "setpriority", SetLastError = true)]
+    internal static partial int SetPriority(int which, uint who, int priority);
+
     [LibraryImport(Library, EntryPoint = "fopen", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial nint FOpen(string path, string mode);
 

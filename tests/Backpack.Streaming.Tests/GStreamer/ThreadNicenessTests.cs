@@ -1,0 +1,24 @@
+using Backpack.Streaming.GStreamer;
+using Backpack.Streaming.GStreamer.Native;
+
+namespace Backpack.Streaming.Tests.GStreamer;
+
+public sealed class ThreadNicenessTests
+{
+    [Fact]
+    public void Streaming_threads_of_a_pipeline_run_at_the_lower_priority_asked_for()
+    {
+        using var pipeline = Pipeline.Parse("videotestsrc name=nicesource is-live=true ! fakesink");
+        ThreadNiceness.Apply(pipeline, 7);
+
+        pipeline.SetState(Gst.State.Playing);
+        pipeline.ChangeState(Gst.State.Playing, TimeSpan.FromSeconds(10)).Should().Be(Gst.StateChangeReturn.Success);
+
+        var threads = Directory.EnumerateDirectories("/proc/self/task")
+            .Select(task => File.ReadAllText(Path.Combine(task, "stat")))
+            .Select(stat => (Name: stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')], Nice: int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        threads.Should().Contain(thread => thread.Name.StartsWith("nicesource", StringComparison.Ordinal) && thread.Nice == 7, string.Join(", ", threads));
+        threads.Where(thread => thread.Name.StartsWith(".NET", StringComparison.Ordinal)).Should().OnlyContain(thread => thread.Nice == 0);
+    }
+}
