@@ -72,6 +72,7 @@ public abstract partial class SkyLine : IDisposable
     private volatile int _state = (int)SkyLineState.Stopped;
     private volatile Session? _session;
     private volatile bool _outputActive = true;
+    private int _outputWasIdle;
     private double? _frameRate;
     private int? _width;
     private int? _height;
@@ -427,6 +428,11 @@ public abstract partial class SkyLine : IDisposable
         get => _outputActive;
         set
         {
+            if (!value)
+            {
+                // Remembered until the feeding thread sees it, however briefly the output was idle.
+                Volatile.Write(ref _outputWasIdle, 1);
+            }
             _outputActive = value;
             _session?.Wake();
         }
