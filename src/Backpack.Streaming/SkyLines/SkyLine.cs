@@ -203,6 +203,9 @@ public abstract partial class SkyLine : IDisposable
         }
     }
 
+    /// <summary>The picture buffers made so far and their memory in bytes: the bound of what frames in flight can take.</summary>
+    internal (int Buffers, long Bytes) PooledMemory => _pool.Memory;
+
     /// <summary>The logger of this SkyLine, for derived classes.</summary>
     protected ILogger Logger { get; }
 
