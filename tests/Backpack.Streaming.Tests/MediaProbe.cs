@@ -5,10 +5,8 @@ using System.Text.Json;
 namespace Backpack.Streaming.Tests;
 
 /// <summary>What ffprobe says about the video of a file, and ffmpeg's decoding of it, for checking recordings.</summary>
-internal sealed record MediaProbe(string Codec, int Width, int Height, string FrameRate, IReadOnlyList<double> PacketTimes, IReadOnlyList<bool> KeyFrames)
+internal sealed record MediaProbe(string Codec, int Width, int Height, string FrameRate, int Packets, IReadOnlyList<double> PacketTimes, IReadOnlyList<bool> KeyFrames)
 {
-    internal int Packets => PacketTimes.Count;
-
     /// <summary>Probes the first video stream: codec, size, declared frame rate and every packet's presentation time.</summary>
     internal static MediaProbe Of(string path)
     {
@@ -18,7 +16,9 @@ internal sealed record MediaProbe(string Codec, int Width, int Height, string Fr
         using var document = JsonDocument.Parse(json);
         var stream = document.RootElement.GetProperty("streams")[0];
         var packets = document.RootElement.GetProperty("packets").EnumerateArray().ToList();
+        // Raw elementary streams have no presentation times; containers do.
         var times = packets
+            .Where(packet => packet.TryGetProperty("pts_time", out _))
             .Select(packet => double.Parse(packet.GetProperty("pts_time").GetString()!, CultureInfo.InvariantCulture))
             .OrderBy(time => time)
             .ToList();
@@ -28,6 +28,7 @@ internal sealed record MediaProbe(string Codec, int Width, int Height, string Fr
             stream.GetProperty("width").GetInt32(),
             stream.GetProperty("height").GetInt32(),
             stream.GetProperty("r_frame_rate").GetString()!,
+            packets.Count,
             times,
             keys);
     }

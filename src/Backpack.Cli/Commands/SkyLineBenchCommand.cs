@@ -125,6 +125,7 @@ internal static class SkyLineBenchCommand
             }
 
             using var process = Process.GetCurrentProcess();
+            var residentBefore = process.WorkingSet64;
             var threadsBefore = ThreadCpu.Snapshot();
             var cpuBefore = process.TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
@@ -140,6 +141,9 @@ internal static class SkyLineBenchCommand
                 putTimes[i] = Stopwatch.GetTimestamp() - before;
             }
             var statistics = skyLine.Statistics;
+            process.Refresh();
+            var residentGrowth = process.WorkingSet64 - residentBefore;
+            var pooled = skyLine.PooledMemory;
             var threadsAtStop = ThreadCpu.Snapshot();
             var cpuAtStop = process.TotalProcessorTime;
             skyLine.StopStreaming();
@@ -169,7 +173,7 @@ internal static class SkyLineBenchCommand
             stdout.WriteLine(string.Create(invariant,
                 $"wall_s={wall.TotalSeconds:0.000} cpu_s={cpu.TotalSeconds:0.000} bitrate_kbps={bitrate:0} mean_put_ms={ToMilliseconds((long)putTimes.Average()):0.000} " +
                 $"put={finalStatistics.FramesPut} dropped_queue={finalStatistics.FramesDropped} skipped_rate={finalStatistics.FramesSkipped} repeated={finalStatistics.FramesRepeated} " +
-                $"encoded={finalStatistics.FramesEncoded} peak_rss_mb={peakResident >> 20}"));
+                $"encoded={finalStatistics.FramesEncoded} pool_buffers={pooled.Buffers} pool_mb={pooled.Bytes / 1048576.0:0.0} rss_growth_mb={residentGrowth / 1048576.0:0.0} peak_rss_mb={peakResident >> 20}"));
             stdout.WriteLine(
                 "cpu_by_thread_until_stop " + string.Join(' ', threads.Take(8).Select(thread => string.Create(invariant, $"'{thread.Name}'={thread.Seconds:0.00}s"))) +
                 string.Create(invariant, $" stop={stopping.TotalSeconds:0.00}s"));

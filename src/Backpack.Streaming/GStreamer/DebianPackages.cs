@@ -58,7 +58,7 @@ internal static class DebianPackages
     {
         _ when Elements.TryGetValue(element, out var package) => package,
         "kvssink" => "none: build the GStreamer plugin of amazon-kinesis-video-streams-producer-sdk-cpp",
-        "nvv4l2h264enc" => "none: part of NVIDIA JetPack (nvidia-l4t-gstreamer)",
+        "nvv4l2h264enc" or "nvvidconv" => "none: part of NVIDIA JetPack (nvidia-l4t-gstreamer)",
         _ => "unknown: search with 'apt-file search libgst' for the plugin that provides it",
     };
 

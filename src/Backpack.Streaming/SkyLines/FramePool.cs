@@ -49,6 +49,18 @@ internal sealed class FramePool : IDisposable
         }
     }
 
+    /// <summary>Slots made so far and the bytes of picture memory they hold.</summary>
+    internal (int Slots, long Bytes) Memory
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_all.Count, _all.Sum(slot => (long)slot.Capacity));
+            }
+        }
+    }
+
     /// <summary>How many frames the queue holds at most.</summary>
     internal int Capacity
     {

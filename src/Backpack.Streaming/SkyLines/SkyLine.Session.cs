@@ -59,6 +59,9 @@ public abstract partial class SkyLine
 
         internal long CreatedAt { get; }
 
+        /// <summary>Whether the pipeline was built and plays.</summary>
+        internal bool Started => _pump is not null;
+
         /// <summary>Whether Put may queue frames for this session.</summary>
         internal bool Accepting => !_stopping;
 
@@ -233,17 +236,12 @@ public abstract partial class SkyLine
             FrameSlot? last = null;
             var capsLayout = Layout;
             var droppedSeen = pool.Dropped;
-            var idle = false;
             ulong ptsBase = 0;
             try
             {
                 while (true)
                 {
                     _wake.WaitOne();
-                    if (!_owner._outputActive)
-                    {
-                        idle = true;
-                    }
                     while (pool.TryDequeue(out var slot))
                     {
                         if (slot.Session != Id || (_stopping && !_drain))
@@ -255,16 +253,16 @@ public abstract partial class SkyLine
                         if (!_owner._outputActive)
                         {
                             slot.Release();
-                            idle = true;
                             continue;
                         }
                         var dropped = pool.Dropped;
-                        var gapIsOurs = dropped != droppedSeen || idle;
+                        var wasIdle = Interlocked.Exchange(ref _owner._outputWasIdle, 0) == 1;
+                        var gapIsOurs = dropped != droppedSeen || wasIdle;
                         droppedSeen = dropped;
-                        if (idle)
+                        if (wasIdle)
                         {
+                            // Whoever starts watching needs a picture at once.
                             RequestKeyFrame();
-                            idle = false;
                         }
                         var number = _timeline.Place(slot.Timestamp, gapIsOurs, out var repeats);
                         if (number < 0)
@@ -279,6 +277,8 @@ public abstract partial class SkyLine
                         }
                         if (last is not null)
                         {
+                            // At most a second of repeats at once (a long stall leaves an empty gap instead).
+                            repeats = Math.Min(repeats, (long)Math.Ceiling(Format.FrameRate));
                             for (var repeat = number - repeats; repeat < number; repeat++)
                             {
                                 Push(last, repeat, ptsBase, ref capsLayout);
@@ -299,16 +299,7 @@ public abstract partial class SkyLine
                     }
                     if (last is not null && _owner._outputActive)
                     {
-                        // Repeats stand in for frames the application did not put: slots that fell due
-                        // while it was still putting (frames the encoder could not take) stay empty.
-                        _timeline.SkipOverdue(Volatile.Read(ref _owner._lastPutTimestamp));
-                        var first = _timeline.LastSlot + 1;
-                        var due = _timeline.TakeDueRepeats(clock.GetTimestamp());
-                        for (var repeat = first; repeat < first + due; repeat++)
-                        {
-                            Push(last, repeat, ptsBase, ref capsLayout);
-                            Interlocked.Increment(ref _owner._framesRepeated);
-                        }
+                        PushDueRepeats(last, ptsBase, ref capsLayout);
                     }
                     if (_owner._outputActive && _timeline.NextRepeatDue() is { } next && _repeatTimer is { } timer)
                     {
@@ -330,6 +321,26 @@ public abstract partial class SkyLine
             finally
             {
                 last?.Release();
+            }
+        }
+
+        /// <summary>
+        /// Repeats the last frame for the slots that fell due while the application put nothing.
+        /// Slots that fell due while it was still putting (frames the encoder could not take) or while
+        /// the output was idle stay empty, and at most a second of repeats is made at once.
+        /// </summary>
+        private void PushDueRepeats(FrameSlot last, ulong ptsBase, ref I420Layout capsLayout)
+        {
+            var now = _owner._clock.GetTimestamp();
+            var idle = Volatile.Read(ref _owner._outputWasIdle) == 1;
+            _timeline.SkipOverdue(idle ? now : Volatile.Read(ref _owner._lastPutTimestamp));
+            _timeline.SkipOverdue(now - _owner._clock.TimestampFrequency);
+            var first = _timeline.LastSlot + 1;
+            var due = _timeline.TakeDueRepeats(now);
+            for (var repeat = first; repeat < first + due; repeat++)
+            {
+                Push(last, repeat, ptsBase, ref capsLayout);
+                Interlocked.Increment(ref _owner._framesRepeated);
             }
         }
 

@@ -16,6 +16,7 @@ public abstract partial class SkyLine
         if (!_outputActive)
         {
             Interlocked.Increment(ref _framesPut);
+            Volatile.Write(ref _lastPutTimestamp, timestamp);
             return true;
         }
         var slot = _pool.Rent();
@@ -254,6 +255,22 @@ public abstract partial class SkyLine
     private void TearDownLocked(bool drain)
     {
         var session = _session;
+        if (session is not null && drain && !session.Started)
+        {
+            // The pipeline of a just-finished warmup is still to be built on the thread pool:
+            // build it now so the frames queued meanwhile are encoded before the stop.
+            try
+            {
+                session.Start();
+            }
+#pragma warning disable CA1031 // Stopping anyway: the failure is logged and the queued frames count as lost.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                var reason = PipelineDescription.Redact(exception.Message);
+                LogStartFailed(Logger, _options.Name, reason);
+            }
+        }
         _session = null;
         if (session is not null)
         {

@@ -72,6 +72,7 @@ public abstract partial class SkyLine : IDisposable
     private volatile int _state = (int)SkyLineState.Stopped;
     private volatile Session? _session;
     private volatile bool _outputActive = true;
+    private int _outputWasIdle;
     private double? _frameRate;
     private int? _width;
     private int? _height;
@@ -201,6 +202,9 @@ public abstract partial class SkyLine : IDisposable
                 session?.EncoderDelayFrames);
         }
     }
+
+    /// <summary>The picture buffers made so far and their memory in bytes: the bound of what frames in flight can take.</summary>
+    internal (int Buffers, long Bytes) PooledMemory => _pool.Memory;
 
     /// <summary>The logger of this SkyLine, for derived classes.</summary>
     protected ILogger Logger { get; }
@@ -427,6 +431,11 @@ public abstract partial class SkyLine : IDisposable
         get => _outputActive;
         set
         {
+            if (!value)
+            {
+                // Remembered until the feeding thread sees it, however briefly the output was idle.
+                Volatile.Write(ref _outputWasIdle, 1);
+            }
             _outputActive = value;
             _session?.Wake();
         }

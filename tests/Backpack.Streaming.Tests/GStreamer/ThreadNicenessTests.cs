@@ -18,7 +18,8 @@ public sealed class ThreadNicenessTests
             .Select(task => File.ReadAllText(Path.Combine(task, "stat")))
             .Select(stat => (Name: stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')], Nice: int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture)))
             .ToList();
-        threads.Should().Contain(thread => thread.Name.StartsWith("nicesource", StringComparison.Ordinal) && thread.Nice == 7, string.Join(", ", threads));
+        // At least as low as asked: GLib may reuse a thread another pipeline of this process lowered already.
+        threads.Should().Contain(thread => thread.Name.StartsWith("nicesource", StringComparison.Ordinal) && thread.Nice >= 7, string.Join(", ", threads));
         threads.Where(thread => thread.Name.StartsWith(".NET", StringComparison.Ordinal)).Should().OnlyContain(thread => thread.Nice == 0);
     }
 }
