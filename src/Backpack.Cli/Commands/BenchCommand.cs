@@ -8,6 +8,7 @@ internal static class BenchCommand
     internal static Command Create()
     {
         var command = new Command("bench", "Whole-pipeline benchmarks; each prints its figures as key=value pairs on its last line.");
+        command.Subcommands.Add(RtspLatencyBenchCommand.Create());
         command.Subcommands.Add(SkyLineBenchCommand.Create());
         return command;
     }

@@ -60,6 +60,7 @@ public sealed unsafe partial class RtspServer : IDisposable
     private IDisposable? _sessionCleanup;
     private int _boundPort;
     private int _clientCount;
+    private long _clientRegistrations;
     private bool _disposed;
 
     /// <summary>Prepares a server listening on <paramref name="port"/> of every interface, without authentication (the original's behaviour).</summary>
@@ -427,16 +428,27 @@ public sealed unsafe partial class RtspServer : IDisposable
         }
     }
 
-    /// <summary>Connects a signal of a native object to a static callback whose user data is this server.</summary>
+    /// <summary>
+    /// Connects a signal of a native object (the server, a client) to a static callback whose user data leads
+    /// to this server. The registration is freed when GObject drops the handler (the object is finalized).
+    /// </summary>
     private void Connect(nint instance, string signal, nint callback)
     {
-        var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
-        if (GObject.SignalConnectData(instance, signal, callback, state, &NativeCallbacks.FreeGCHandleClosure, 0) == 0)
+        var state = GCHandle.ToIntPtr(GCHandle.Alloc(new Registration(this)));
+        Interlocked.Increment(ref _clientRegistrations);
+        if (GObject.SignalConnectData(instance, signal, callback, state, &ReleaseRegistration, 0) == 0)
         {
+            Interlocked.Decrement(ref _clientRegistrations);
             GCHandle.FromIntPtr(state).Free();
             throw new GStreamerException($"The RTSP server library has no '{signal}' signal; it is not the expected version.");
         }
     }
+
+    /// <summary>
+    /// Signal handlers still registered on native objects (one for the server's client-connected, four per
+    /// client). It returns to one when every client object that connected was released: a leak shows here.
+    /// </summary>
+    internal long LiveRegistrations => Interlocked.Read(ref _clientRegistrations);
 
     private void CleanUpSessions()
     {
@@ -472,6 +484,17 @@ public sealed unsafe partial class RtspServer : IDisposable
         }
     }
 
+    /// <summary>GClosureNotify of a registration: frees it once GObject will not call the handler again.</summary>
+    [UnmanagedCallersOnly]
+    private static void ReleaseRegistration(nint state, nint closure)
+    {
+        if (NativeCallbacks.Target<Registration>(state) is { } registration)
+        {
+            Interlocked.Decrement(ref registration.Owner._clientRegistrations);
+        }
+        GCHandle.FromIntPtr(state).Free();
+    }
+
     [UnmanagedCallersOnly]
     private static GstRtspServer.FilterResult FilterClient(nint server, nint client, nint state) =>
         NativeCallbacks.Target<ClientFilter>(state) is { } filter && filter.Predicate(client, filter.Set)
@@ -484,7 +507,7 @@ public sealed unsafe partial class RtspServer : IDisposable
     [UnmanagedCallersOnly]
     private static void OnClientConnected(nint server, nint client, nint state)
     {
-        if (NativeCallbacks.Target<RtspServer>(state) is not { } owner)
+        if (NativeCallbacks.Target<Registration>(state)?.Owner is not { } owner)
         {
             return;
         }
@@ -499,7 +522,7 @@ public sealed unsafe partial class RtspServer : IDisposable
     [UnmanagedCallersOnly]
     private static void OnClientClosed(nint client, nint state)
     {
-        if (NativeCallbacks.Target<RtspServer>(state) is not { } owner)
+        if (NativeCallbacks.Target<Registration>(state)?.Owner is not { } owner)
         {
             return;
         }
@@ -513,11 +536,11 @@ public sealed unsafe partial class RtspServer : IDisposable
 
     [UnmanagedCallersOnly]
     private static void OnRequest(nint client, nint context, nint state) =>
-        NativeCallbacks.Target<RtspServer>(state)?.StreamOf(client, context);
+        NativeCallbacks.Target<Registration>(state)?.Owner?.StreamOf(client, context);
 
     [UnmanagedCallersOnly]
     private static void OnPlayRequest(nint client, nint context, nint state) =>
-        NativeCallbacks.Target<RtspServer>(state)?.StreamOf(client, context)?.OnClientPlays();
+        NativeCallbacks.Target<Registration>(state)?.Owner?.StreamOf(client, context)?.OnClientPlays();
 
     /// <summary>The stream a request is about (through the request's media), remembering the client as one of its viewers.</summary>
     private RtspSkyLine? StreamOf(nint client, nint context)
@@ -537,6 +560,9 @@ public sealed unsafe partial class RtspServer : IDisposable
         }
         return null;
     }
+
+    /// <summary>The user data of a signal handler: the server it reports to.</summary>
+    private sealed record Registration(RtspServer Owner);
 
     private sealed record ClientFilter(Func<nint, HashSet<nint>?, bool> Predicate, HashSet<nint>? Set);
 }

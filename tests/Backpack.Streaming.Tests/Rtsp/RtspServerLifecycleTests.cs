@@ -177,6 +177,27 @@ public sealed class RtspServerLifecycleTests
     }
 
     [Fact]
+    public void Client_objects_are_released_after_they_disconnect_whether_they_tear_down_or_vanish()
+    {
+        using var live = new LiveStream();
+        live.Add("/camera", 320, 240);
+        live.Started();
+        live.Server.LiveRegistrations.Should().Be(1, "only the server's own client-connected handler");
+
+        for (var i = 0; i < 6; i++)
+        {
+            RtspClients.Ffprobe(live.Url("/camera"), i % 2 == 0 ? "tcp" : "udp", 0.5);
+        }
+        using (var vanishing = RtspClients.StartFfprobe(live.Url("/camera"), "udp", 30))
+        {
+            SpinWait.SpinUntil(() => live.Server.ClientCount == 1, TimeSpan.FromSeconds(20)).Should().BeTrue();
+        }
+
+        SpinWait.SpinUntil(() => live.Server.LiveRegistrations == 1 && live.Server.ClientCount == 0, TimeSpan.FromSeconds(20))
+            .Should().BeTrue($"every client was finalized; {live.Server.LiveRegistrations} registrations and {live.Server.ClientCount} clients remain");
+    }
+
+    [Fact]
     public void Operations_on_a_disposed_server_throw_and_dispose_is_idempotent()
     {
         var server = new RtspServer(new RtspServerOptions { Port = 0, Address = "127.0.0.1" });
