@@ -48,6 +48,9 @@ public sealed unsafe partial class RtspServer : IDisposable
     private static readonly TimeSpan LoopCallTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SessionCleanupInterval = TimeSpan.FromSeconds(2);
 
+    // _lifecycle serialises Start, Stop and Dispose, which wait for the loop thread; _gate guards the fields
+    // and is only ever held briefly, never while waiting, because the loop thread's callbacks take it too.
+    private readonly Lock _lifecycle = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RtspSkyLine> _streams = new(StringComparer.Ordinal);
     private readonly GObjectHandle _server;
@@ -216,14 +219,19 @@ public sealed unsafe partial class RtspServer : IDisposable
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public void Start()
     {
-        lock (_gate)
+        lock (_lifecycle)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_loop is not null)
+            MainLoopThread loop;
+            lock (_gate)
             {
-                throw new InvalidOperationException($"The RTSP server is already running on {Options.Address}:{_boundPort}; call Stop before starting it again.");
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_loop is not null)
+                {
+                    throw new InvalidOperationException($"The RTSP server is already running on {Options.Address}:{_boundPort}; call Stop before starting it again.");
+                }
             }
             nint source;
+            int port;
             using (_server.Lease(out var server))
             {
                 source = GstRtspServer.ServerCreateSource(server, 0, out var error);
@@ -236,14 +244,19 @@ public sealed unsafe partial class RtspServer : IDisposable
                         : "the address is not one of this host's; use 0.0.0.0 for every interface";
                     throw new SocketException((int)socketError, $"The RTSP server cannot listen on {Options.Address}:{Options.Port}: {reason} ({message ?? "no details"}).");
                 }
-                _boundPort = GstRtspServer.ServerGetBoundPort(server);
+                port = GstRtspServer.ServerGetBoundPort(server);
             }
-            _listener = source;
-            _loop = new MainLoopThread($"RTSP server :{_boundPort}", _logger);
-            LastLoopThread = _loop.Thread;
-            _ = GLib.SourceAttach(source, _loop.Context);
-            _sessionCleanup = _loop.AddTimer(SessionCleanupInterval, CleanUpSessions);
-            LogStarted(_logger, Options.Address, _boundPort, Options.Credentials is null ? "off" : Options.AuthenticationMethods.ToString(), Options.Transports);
+            loop = new MainLoopThread($"RTSP server :{port}", _logger);
+            _ = GLib.SourceAttach(source, loop.Context);
+            lock (_gate)
+            {
+                _boundPort = port;
+                _listener = source;
+                _loop = loop;
+                LastLoopThread = loop.Thread;
+                _sessionCleanup = loop.AddTimer(SessionCleanupInterval, CleanUpSessions);
+            }
+            LogStarted(_logger, Options.Address, port, Options.Credentials is null ? "off" : Options.AuthenticationMethods.ToString(), Options.Transports);
         }
     }
 
@@ -253,9 +266,21 @@ public sealed unsafe partial class RtspServer : IDisposable
     /// </summary>
     public void Stop()
     {
-        lock (_gate)
+        lock (_lifecycle)
         {
-            if (_loop is not { } loop)
+            MainLoopThread? loop;
+            IDisposable? cleanup;
+            nint listener;
+            lock (_gate)
+            {
+                loop = _loop;
+                cleanup = _sessionCleanup;
+                listener = _listener;
+                _loop = null;
+                _sessionCleanup = null;
+                _listener = 0;
+            }
+            if (loop is null)
             {
                 return;
             }
@@ -263,9 +288,8 @@ public sealed unsafe partial class RtspServer : IDisposable
             {
                 loop.Invoke(() =>
                 {
-                    GLib.SourceDestroy(_listener);
-                    GLib.SourceUnref(_listener);
-                    _listener = 0;
+                    GLib.SourceDestroy(listener);
+                    GLib.SourceUnref(listener);
                     CloseClients(static (_, _) => true, null);
                     RemoveAllSessions();
                 }, LoopCallTimeout);
@@ -274,35 +298,36 @@ public sealed unsafe partial class RtspServer : IDisposable
             {
                 LogStopSlow(_logger, exception.Message);
             }
-            _sessionCleanup?.Dispose();
-            _sessionCleanup = null;
+            cleanup?.Dispose();
             loop.Dispose();
-            _loop = null;
-            LogStopped(_logger, Options.Address, _boundPort);
+            LogStopped(_logger, Options.Address, Port);
         }
     }
 
     /// <summary>Stops the server and disposes every stream's SkyLine. Idempotent.</summary>
     public void Dispose()
     {
-        Stop();
-        List<RtspSkyLine> streams;
-        lock (_gate)
+        lock (_lifecycle)
         {
-            if (_disposed)
+            Stop();
+            List<RtspSkyLine> streams;
+            lock (_gate)
             {
-                return;
+                if (_disposed)
+                {
+                    return;
+                }
+                _disposed = true;
+                streams = [.. _streams.Values];
             }
-            _disposed = true;
-            streams = [.. _streams.Values];
+            foreach (var stream in streams)
+            {
+                stream.Dispose();
+            }
+            _sessionPool.Dispose();
+            _mountPoints.Dispose();
+            _server.Dispose();
         }
-        foreach (var stream in streams)
-        {
-            stream.Dispose();
-        }
-        _sessionPool.Dispose();
-        _mountPoints.Dispose();
-        _server.Dispose();
     }
 
     /// <summary>Where the server listens and what it serves; never the password.</summary>

@@ -14,8 +14,11 @@ internal sealed class LiveStream : IDisposable
 
     internal LiveStream(RtspServerOptions? options = null)
     {
-        Server = new RtspServer(options ?? new RtspServerOptions { Port = 0, Address = "127.0.0.1" });
+        Server = new RtspServer(options ?? new RtspServerOptions { Port = 0, Address = "127.0.0.1" }, Logs);
     }
+
+    /// <summary>Everything the server and its streams logged.</summary>
+    internal CapturingLogger Logs { get; } = new();
 
     internal RtspServer Server { get; }
 

@@ -153,6 +153,7 @@ public sealed class RtspServerLifecycleTests
         live.Server.Stop();
 
         live.Server.IsRunning.Should().BeFalse();
+        live.Logs.Entries.Should().NotContain(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Warning, "disconnecting the clients went through without waiting out a timeout");
         watching.WaitForExit(TimeSpan.FromSeconds(15)).Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
         SpinWait.SpinUntil(() => !skyLine.IsWatched && live.Server.ClientCount == 0, TimeSpan.FromSeconds(10)).Should().BeTrue("the media is released");
         live.Server.LastLoopThread!.IsAlive.Should().BeFalse("the server's loop thread ends with it");
