@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SkyLine against GStreamer fed directly (Python, Debian's python3-gst-1.0), side by side in one run,
 # for the targets of the SkyLine issue, at 1280x720, 30 fps, 300 frames (shared/bench/FRAMES.md):
-#   1. the original's encoder settings: backpack bench skyline vs gstreamer_direct.py, same elements;
+#   1. the original's encoder settings: backpack bench skyline vs gstreamer_direct.py, same elements
+#      (BGR frames through videoconvert), and vs the encoder alone (frames converted to I420 before timing);
 #   2. SkyLine's defaults vs the original's settings: CPU per frame, encoder delay, bitrate, SSIM
 #      of the file against the generated frames (ffmpeg's ssim filter), frames out;
 #   3. --pace max with the defaults: Put latency, drops, peak memory.
@@ -12,6 +13,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 rounds="${1:-3}"
 original="x264enc bframes=0 key-int-max=45 bitrate=500"
+# SkyLine's default encoder on this machine (no hardware encoder): the description it logs.
+default="x264enc tune=zerolatency speed-preset=ultrafast bitrate=1000 key-int-max=60 bframes=0 option-string=cabac=1:deblock=0,0"
 work="$(mktemp -d "${TMPDIR:-/tmp}/skyline-compare-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 "$root/eng/prerequisites.sh" runtime test
@@ -20,7 +23,7 @@ trap 'rm -rf "$work"' EXIT
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 /usr/bin/python3 "$root/bench/skyline/frames.py" --frames 300 --width 1280 --height 720 --out "$work/frames.bgr"
 
-field() { grep -oE "(^| )$1=[^ ]+" <<<"$2" | tail -1 | cut -d= -f2; }
+field() { { grep -oE "(^| )$1=[^ ]+" <<<"$2" || true; } | tail -1 | cut -d= -f2; }
 ssim() {
   ffmpeg -v error -nostats -i "$1" -f rawvideo -pix_fmt bgr24 -s 1280x720 -r 30 -i "$work/frames.bgr" \
     -lavfi "[0:v][1:v]ssim=stats_file=-" -f null - 2>/dev/null \
@@ -44,6 +47,8 @@ run() { # name, command...
 for round in $(seq 1 "$rounds"); do
   echo "round $round (load $(cut -d' ' -f1 /proc/loadavg))"
   run direct_original /usr/bin/python3 "$root/bench/skyline/gstreamer_direct.py" --encoder "$original" --out "$work/direct.mkv"
+  run floor_original /usr/bin/python3 "$root/bench/skyline/gstreamer_direct.py" --input i420 --encoder "$original"
+  run floor_default /usr/bin/python3 "$root/bench/skyline/gstreamer_direct.py" --input i420 --encoder "$default"
   run skyline_original "$root/backpack" bench skyline --encoder "$original" --out "$work/original.mkv"
   run skyline_default "$root/backpack" bench skyline --out "$work/default.mkv"
   run skyline_max "$root/backpack" bench skyline --pace max --out "$work/max.mkv"
@@ -58,7 +63,7 @@ ratio() { awk -v a="$(mean "$1")" -v b="$(mean "$2")" 'BEGIN { printf "%.3f", a 
 
 echo
 echo "summary over $rounds rounds (mean, min, max); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-for name in direct_original skyline_original skyline_default skyline_max; do
+for name in direct_original floor_original skyline_original floor_default skyline_default skyline_max; do
   echo "$name:"
   for key in cpu_ms_per_frame encoder_delay_frames frames_out dropped bitrate_kbps ssim p99_put_ms max_put_ms pool_mb rss_growth_mb; do
     [ -n "${values[$name.$key]:-}" ] && printf '  %-22s %s\n' "$key" "$(stats "$name.$key")"
@@ -66,6 +71,7 @@ for name in direct_original skyline_original skyline_default skyline_max; do
 done
 echo
 echo "1. original settings, SkyLine / GStreamer direct, CPU per frame: $(ratio skyline_original.cpu_ms_per_frame direct_original.cpu_ms_per_frame) (target <= 1.03)"
+echo "   SkyLine / the encoder alone (I420 fed before timing): original settings $(ratio skyline_original.cpu_ms_per_frame floor_original.cpu_ms_per_frame), defaults $(ratio skyline_default.cpu_ms_per_frame floor_default.cpu_ms_per_frame)"
 echo "2. defaults / original settings, CPU per frame:                 $(ratio skyline_default.cpu_ms_per_frame skyline_original.cpu_ms_per_frame) (target <= 0.4, aim 0.3)"
 echo "   defaults: encoder delay $(mean skyline_default.encoder_delay_frames) frames (target <= 1), bitrate $(mean skyline_default.bitrate_kbps) kbps (target <= 1000)"
 echo "   SSIM defaults $(mean skyline_default.ssim) vs original settings $(mean skyline_original.ssim) (target >= original - 0.005); frames out $(mean skyline_default.frames_out) of 300"

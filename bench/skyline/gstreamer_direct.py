@@ -8,6 +8,8 @@ the same figures on its last line:
     cpu_ms_per_frame=X p99_put_ms=Y max_put_ms=Z frames_out=N dropped=D encoder_delay_frames=E
 where cpu_ms_per_frame is the process CPU time (all threads) from the first push until end of stream
 divided by the frames in the file, and put times are the times of appsrc's push-buffer.
+With --input i420 the frames are converted to I420 before timing too (OpenCV), so that what is measured
+is the encoder and the muxer alone: the floor any feeding of GStreamer costs at least.
 Runs with Debian's GStreamer bindings: /usr/bin/python3 bench/skyline/gstreamer_direct.py --encoder "x264enc ..."
 """
 import argparse
@@ -52,14 +54,19 @@ def main():
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--encoder", default=ORIGINAL_ENCODER)
     parser.add_argument("--pace", choices=["realtime", "max"], default="realtime")
+    parser.add_argument("--input", choices=["bgr", "i420"], default="bgr", help="what is pushed: the BGR frames, or I420 converted before timing")
     parser.add_argument("--out", help="the recording (.mkv); a temporary file, deleted afterwards, when absent")
     args = parser.parse_args()
 
     Gst.init(None)
-    # Generated before timing, as bytes ready to wrap into buffers.
-    data = [frame.tobytes() for frame in frames(args.frames, args.width, args.height)]
+    # Generated (and converted) before timing, as bytes ready to wrap into buffers.
+    if args.input == "i420":
+        import cv2
+        data = [cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes() for frame in frames(args.frames, args.width, args.height)]
+    else:
+        data = [frame.tobytes() for frame in frames(args.frames, args.width, args.height)]
     out = args.out or os.path.join(tempfile.gettempdir(), f"gstreamer-direct-{os.getpid()}.mkv")
-    caps = f"video/x-raw,format=BGR,width={args.width},height={args.height},framerate={args.fps}/1"
+    caps = f"video/x-raw,format={args.input.upper()},width={args.width},height={args.height},framerate={args.fps}/1"
     pipeline = Gst.parse_launch(
         f'appsrc name=src is-live=true format=time do-timestamp=false caps="{caps}" '
         f"! videoconvert ! {args.encoder} name=encoder ! h264parse "
@@ -121,7 +128,7 @@ def main():
         os.remove(out)
     put_times.sort()
     p99 = put_times[min(len(put_times) - 1, math.ceil(len(put_times) * 0.99) - 1)] * 1000
-    print(f"stream {args.width}x{args.height}@{args.fps} encoder={args.encoder} pace={args.pace} file={out}")
+    print(f"stream {args.width}x{args.height}@{args.fps} input={args.input} encoder={args.encoder} pace={args.pace} file={out}")
     print(f"wall_s={wall:.3f} cpu_s={cpu:.3f} bitrate_kbps={size * 8 / (frames_out / args.fps) / 1000:.0f}")
     print(f"cpu_ms_per_frame={cpu * 1000 / frames_out:.3f} p99_put_ms={p99:.3f} max_put_ms={put_times[-1] * 1000:.3f} "
           f"frames_out={frames_out} dropped={args.frames - frames_out} encoder_delay_frames={delay[0]}")

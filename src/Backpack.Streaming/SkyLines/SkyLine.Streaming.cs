@@ -53,7 +53,7 @@ public abstract partial class SkyLine
     /// <summary>Counts a warmup frame; false when the warmup already ended (the frame is then queued by the caller).</summary>
     private bool MeasureWarmupFrame(int width, int height, long timestamp)
     {
-        StreamFormat? format = null;
+        Warmup? completed = null;
         var warmupBegan = false;
         lock (_warmupGate)
         {
@@ -72,16 +72,17 @@ public abstract partial class SkyLine
             Interlocked.Increment(ref _framesPut);
             if (count >= _options.WarmupFrames)
             {
-                format = MeasuredFormat(_warmup);
+                completed = _warmup;
             }
         }
         if (warmupBegan)
         {
             Raise(new SkyLineStateChangedEventArgs(SkyLineState.StartWarmup, SkyLineState.Warmup, null));
         }
-        if (format is { } measured)
+        if (completed is { } warmup)
         {
-            CompleteWarmup(measured);
+            // Outside the warmup lock: the lifecycle lock is always taken first.
+            CompleteWarmup(MeasuredFormat(warmup));
         }
         return true;
     }

@@ -524,16 +524,33 @@ public abstract partial class SkyLine : IDisposable
         }
     }
 
-    /// <summary>Compiles the conversion before the first Put needs it (once per process), so no frame pays for the JIT.</summary>
+    /// <summary>
+    /// Compiles the frame path before the first Put needs it (once per process), so that no frame
+    /// pays for the JIT: the first Put would otherwise compile a dozen methods on the application's thread.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The methods named are this assembly's own and are kept by the code that calls them.")]
     private static void CompileFramePath()
     {
-        if (Interlocked.Exchange(ref _framePathCompiled, 1) == 0)
+        if (Interlocked.Exchange(ref _framePathCompiled, 1) != 0)
         {
-            Span<byte> bgr = stackalloc byte[18 * 3 * 3];
-            var layout = new I420Layout(18, 3);
-            Span<byte> i420 = stackalloc byte[layout.Size];
-            BgrToI420.Convert(bgr, 18 * 3, layout, ColorMatrix.Bt601, i420);
+            return;
         }
+        const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic |
+            System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly;
+        foreach (var type in new[] { typeof(SkyLine), typeof(FramePool), typeof(FrameSlot), typeof(BgrToI420), typeof(FrameTimeline), typeof(Session) })
+        {
+            foreach (var method in type.GetMethods(all))
+            {
+                if (!method.IsAbstract && !method.ContainsGenericParameters)
+                {
+                    System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                }
+            }
+        }
+        Span<byte> bgr = stackalloc byte[40 * 3 * 3];
+        var layout = new I420Layout(40, 3);
+        Span<byte> i420 = stackalloc byte[layout.Size];
+        BgrToI420.Convert(bgr, 40 * 3, layout, ColorMatrix.Bt601, i420);
     }
 
     private static string Describe(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "auto";

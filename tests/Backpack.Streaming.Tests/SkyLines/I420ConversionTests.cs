@@ -32,7 +32,7 @@ public sealed class I420ConversionTests
     public void Every_pixel_matches_the_exact_formula_within_a_level_or_two_on_the_vector_and_scalar_paths(bool highDefinition)
     {
         var matrix = highDefinition ? ColorMatrix.Bt709 : ColorMatrix.Bt601;
-        foreach (var (width, height) in new[] { (48, 6), (37, 5), (16, 2), (3, 3) })
+        foreach (var (width, height) in new[] { (48, 6), (37, 5), (16, 2), (3, 3), (101, 4), (64, 2) })
         {
             var random = new Random(width * 31 + height);
             var stride = (width * 3) + 7;
