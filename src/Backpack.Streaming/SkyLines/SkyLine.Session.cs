@@ -33,6 +33,7 @@ public abstract partial class SkyLine
         private volatile bool _drain;
         private volatile bool _pushedAny;
         private long _encoderDelayFrames = -1;
+        private int _failed;
         private long _lost;
 
         internal Session(SkyLine owner, long id, StreamFormat format, long framesPutAtStart)
@@ -68,6 +69,9 @@ public abstract partial class SkyLine
         internal long? EncoderDelayFrames => Interlocked.Read(ref _encoderDelayFrames) is var delay and >= 0 ? delay : null;
 
         internal void Wake() => _wake.Set();
+
+        /// <summary>Marks the session failed; true only for the first failure reported.</summary>
+        internal bool MarkFailed() => Interlocked.Exchange(ref _failed, 1) == 0;
 
         internal void Start()
         {

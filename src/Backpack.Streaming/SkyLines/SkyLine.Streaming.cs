@@ -189,6 +189,12 @@ public abstract partial class SkyLine
     /// <summary>A running session reported a pipeline error (on its bus thread).</summary>
     private void OnSessionFailed(Session session, string reason)
     {
+        // Only the first failure of a session counts: an element's error is often followed by more reports
+        // (the source's flow error, end of stream), and queued separately they could overtake it.
+        if (!session.MarkFailed())
+        {
+            return;
+        }
         ThreadPool.UnsafeQueueUserWorkItem(static state =>
         {
             SkyLineStateChangedEventArgs? change;
