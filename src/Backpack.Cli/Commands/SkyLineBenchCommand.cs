@@ -162,6 +162,8 @@ internal static class SkyLineBenchCommand
                 stderr.WriteLine($"backpack bench skyline: the recording {path} holds no frames.");
                 return Failed;
             }
+            var slowest = putTimes.Select((ticks, index) => (ticks, index)).OrderByDescending(put => put.ticks).Take(5)
+                .Select(put => string.Create(CultureInfo.InvariantCulture, $"#{put.index}={ToMilliseconds(put.ticks):0.00}ms")).ToList();
             Array.Sort(putTimes);
             var p99 = ToMilliseconds(putTimes[Math.Min(putTimes.Length - 1, (int)Math.Ceiling(putTimes.Length * 0.99) - 1)]);
             var max = ToMilliseconds(putTimes[^1]);
@@ -174,6 +176,7 @@ internal static class SkyLineBenchCommand
                 $"wall_s={wall.TotalSeconds:0.000} cpu_s={cpu.TotalSeconds:0.000} bitrate_kbps={bitrate:0} mean_put_ms={ToMilliseconds((long)putTimes.Average()):0.000} " +
                 $"put={finalStatistics.FramesPut} dropped_queue={finalStatistics.FramesDropped} skipped_rate={finalStatistics.FramesSkipped} repeated={finalStatistics.FramesRepeated} " +
                 $"encoded={finalStatistics.FramesEncoded} pool_buffers={pooled.Buffers} pool_mb={pooled.Bytes / 1048576.0:0.0} rss_growth_mb={residentGrowth / 1048576.0:0.0} peak_rss_mb={peakResident >> 20}"));
+            stdout.WriteLine("slowest_puts " + string.Join(' ', slowest));
             stdout.WriteLine(
                 "cpu_by_thread_until_stop " + string.Join(' ', threads.Take(8).Select(thread => string.Create(invariant, $"'{thread.Name}'={thread.Seconds:0.00}s"))) +
                 string.Create(invariant, $" stop={stopping.TotalSeconds:0.00}s"));
