@@ -27,9 +27,12 @@ internal sealed unsafe partial class RtspMount : IDisposable
     private const long ResyncNanoseconds = 500_000_000;
 
     // The appsrc queues at most a second of video; when the media stops reading (every client paused) the oldest go.
+    // SPS and PPS come in-band before every key frame from the SkyLine's h264parse, once per access unit; the
+    // payloader must not insert them too (config-interval=-1 would put them before each slice of a multi-slice
+    // key frame, and a parameter set starts a new access unit: decoders would split the picture in two).
     private const string Launch =
         $"( appsrc name={SourceName} is-live=true format=time do-timestamp=false min-latency=0 max-buffers=30 max-bytes=0 leaky-type=downstream " +
-        "! rtph264pay name=pay0 pt=96 config-interval=-1 )";
+        "! rtph264pay name=pay0 pt=96 )";
 
     private readonly Lock _gate = new();
     private readonly List<ActiveMedia> _media = [];
@@ -227,15 +230,34 @@ internal sealed unsafe partial class RtspMount : IDisposable
         var caps = Gst.SampleGetCaps(sample);
         var view = new BufferView(buffer);
         var pts = view.Pts;
+        var isKeyFrame = view.IsKeyFrame;
         lock (_gate)
         {
-            if (_media.Count > 0 && view.IsKeyFrame)
+            if (_media.Count > 0 && isKeyFrame)
             {
                 Interlocked.Increment(ref _keyFrames);
             }
             foreach (var media in _media)
             {
-                PushTo(media, buffer, caps, pts);
+                if (media.Admits(isKeyFrame))
+                {
+                    PushTo(media, buffer, caps, pts);
+                }
+            }
+        }
+    }
+
+    /// <summary>A client starts playing <paramref name="media"/> (a GstRTSPMedia* of this mount): the first time, frames flow again from the next key frame.</summary>
+    internal void Played(nint media)
+    {
+        lock (_gate)
+        {
+            foreach (var active in _media)
+            {
+                if (active.Media == media)
+                {
+                    active.Play();
+                }
             }
         }
     }
@@ -389,9 +411,26 @@ internal sealed unsafe partial class RtspMount : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "RTSP stream {Path}: a frame could not be handed to a client's media ({Result}); further failures are counted, not logged")]
     private static partial void LogPushFailed(ILogger logger, string path, Gst.FlowReturn result);
 
-    /// <summary>A media made from the factory: its appsrc, the caps set on it and how the SkyLine's times map onto its clock.</summary>
+    /// <summary>Where a media is in its life, which decides the frames it takes.</summary>
+    private enum Phase
+    {
+        /// <summary>Made for a client's DESCRIBE: it needs one frame to know its format; it takes the first key frame.</summary>
+        Preparing,
+
+        /// <summary>Prepared, waiting for PLAY with its stream blocked: it takes nothing, since frames would pile up and leave in one burst at PLAY (more than a client's queue or socket holds).</summary>
+        Prepared,
+
+        /// <summary>Played: it takes frames again from the next key frame, so that what follows the prepared one decodes.</summary>
+        AwaitingKeyFrame,
+
+        /// <summary>Playing: it takes every frame.</summary>
+        Playing,
+    }
+
+    /// <summary>A media made from the factory: its appsrc, the caps set on it, its phase and how the SkyLine's times map onto its clock.</summary>
     private sealed class ActiveMedia(nint media, AppSrc source) : IDisposable
     {
+        private Phase _phase = Phase.Preparing;
         private long _offset;
         private bool _hasOffset;
         private long _last = -1;
@@ -402,6 +441,33 @@ internal sealed unsafe partial class RtspMount : IDisposable
 
         /// <summary>The caps last set on the appsrc (a reference this object holds), for comparison.</summary>
         internal nint Caps { get; private set; }
+
+        /// <summary>Whether the media takes this frame now; moves to the next phase when it does.</summary>
+        internal bool Admits(bool isKeyFrame)
+        {
+            switch (_phase)
+            {
+                case Phase.Preparing when isKeyFrame:
+                    _phase = Phase.Prepared;
+                    return true;
+                case Phase.AwaitingKeyFrame when isKeyFrame:
+                    _phase = Phase.Playing;
+                    return true;
+                case Phase.Playing:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>A client plays the media; only the first PLAY changes anything (later clients join a flowing stream).</summary>
+        internal void Play()
+        {
+            if (_phase == Phase.Prepared)
+            {
+                _phase = Phase.AwaitingKeyFrame;
+            }
+        }
 
         internal void SetCaps(nint caps)
         {

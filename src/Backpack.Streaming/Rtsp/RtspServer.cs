@@ -564,8 +564,14 @@ public sealed unsafe partial class RtspServer : IDisposable
         NativeCallbacks.Target<Registration>(state)?.Owner?.StreamOf(client, context);
 
     [UnmanagedCallersOnly]
-    private static void OnPlayRequest(nint client, nint context, nint state) =>
-        NativeCallbacks.Target<Registration>(state)?.Owner?.StreamOf(client, context)?.OnClientPlays();
+    private static void OnPlayRequest(nint client, nint context, nint state)
+    {
+        if (NativeCallbacks.Target<Registration>(state)?.Owner?.StreamOf(client, context) is { } stream)
+        {
+            stream.Mount.Played(GstRtspServer.ContextLayout.ReadMedia(context));
+            stream.OnClientPlays();
+        }
+    }
 
     /// <summary>The stream a request is about (through the request's media), remembering the client as one of its viewers.</summary>
     private RtspSkyLine? StreamOf(nint client, nint context)

@@ -20,6 +20,9 @@ internal sealed class LiveStream : IDisposable
     /// <summary>Everything the server and its streams logged.</summary>
     internal CapturingLogger Logs { get; } = new();
 
+    /// <summary>The log as text, for assertion messages.</summary>
+    internal string LogText => string.Join('\n', Logs.Entries.Select(entry => $"{entry.Level} {entry.Category}: {entry.Message}"));
+
     internal RtspServer Server { get; }
 
     /// <summary>Adds a stream and feeds it <paramref name="fps"/> frames a second from now on.</summary>

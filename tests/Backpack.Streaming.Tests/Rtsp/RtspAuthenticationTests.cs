@@ -54,9 +54,11 @@ public sealed class RtspAuthenticationTests
         var served = RtspClients.GstRtspsrc(live.Url("/camera"), "tcp", 320, 240, buffers: 60, User, Password);
         var refused = RtspClients.GstRtspsrc(live.Url("/camera"), "tcp", 320, 240, buffers: 60);
 
-        served.ExitCode.Should().Be(0, served.ToString());
-        refused.ExitCode.Should().NotBe(0);
-        (refused.Output + refused.Error).Should().Contain("Unauthorized");
+        served.Frames.Should().Be(60, served.Process + "\nserver log:\n" + live.LogText);
+        (served.Width, served.Height).Should().Be((320, 240));
+        refused.Frames.Should().Be(0);
+        refused.Process.ExitCode.Should().NotBe(0);
+        (refused.Process.Output + refused.Process.Error).Should().Contain("Unauthorized");
     }
 
     [Fact]

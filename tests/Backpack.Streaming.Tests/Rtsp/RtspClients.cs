@@ -70,20 +70,37 @@ internal static partial class RtspClients
     }
 
     /// <summary>
-    /// gst-launch-1.0 with rtspsrc decodes <paramref name="buffers"/> frames, which must be I420 of the given
-    /// size (a caps filter refuses any other). Exit code 0 means every frame arrived and had that size.
+    /// ffmpeg decodes the first <paramref name="frames"/> frames of the stream and reports every decoding
+    /// problem (missing references, corrupt frames, concealed errors) on stderr.
     /// </summary>
-    internal static ChildProcess.Result GstRtspsrc(Uri url, string protocols, int width, int height, int buffers = 60, string? user = null, string? password = null)
+    internal static ChildProcess.Result FfmpegDecodeProblems(Uri url, string transport, int frames) =>
+        ChildProcess.Run("ffmpeg",
+            ["-v", "warning", "-rtsp_transport", transport, "-i", url.ToString(), "-frames:v", frames.ToString(CultureInfo.InvariantCulture), "-f", "null", "-"],
+            Timeout);
+
+    /// <summary>
+    /// gst-launch-1.0 with rtspsrc decodes up to <paramref name="buffers"/> frames into a sink that accepts only I420
+    /// of the given size (a caps filter refuses any other). <see cref="Decoded.Frames"/> counts the frames that
+    /// reached the sink (from its <c>-v</c> notifications), so a hiccup of rtspsrc while it shuts down after the
+    /// last frame (it may send PAUSE after its own TEARDOWN, which the server answered by closing) does not hide
+    /// what it received.
+    /// </summary>
+    internal static Decoded GstRtspsrc(Uri url, string protocols, int width, int height, int buffers = 60, string? user = null, string? password = null)
     {
-        var arguments = new List<string> { "-q", "rtspsrc", $"location={url}", $"protocols={protocols}", "latency=100" };
+        var arguments = new List<string> { "-v", "rtspsrc", $"location={url}", $"protocols={protocols}", "latency=100" };
         if (user is not null)
         {
             arguments.Add($"user-id={user}");
             arguments.Add($"user-pw={password}");
         }
         arguments.AddRange(["!", "rtph264depay", "!", "avdec_h264", "!", "videoconvert", "!",
-            $"video/x-raw,format=I420,width={width},height={height}", "!", "fakesink", "sync=false", $"num-buffers={buffers}"]);
-        return ChildProcess.Run("gst-launch-1.0", arguments, Timeout);
+            $"video/x-raw,format=I420,width={width},height={height}", "!", "fakesink", "name=frames", "sync=false", "silent=false", $"num-buffers={buffers}"]);
+        var result = ChildProcess.Run("gst-launch-1.0", arguments, Timeout);
+        var frames = result.Output.Split('\n').Count(line => line.Contains("frames: last-message = chain", StringComparison.Ordinal));
+        var caps = SinkCaps().Match(result.Output);
+        return caps.Success
+            ? new Decoded(frames, Int(caps.Groups["width"].Value), Int(caps.Groups["height"].Value), result)
+            : new Decoded(frames, 0, 0, result);
     }
 
     private static string[] FfprobeArguments(Uri url, string transport, double seconds) =>
@@ -93,6 +110,9 @@ internal static partial class RtspClients
     ];
 
     private static int Int(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"frames\.GstPad:sink: caps = video/x-raw, format=\(string\)I420, width=\(int\)(?<width>\d+), height=\(int\)(?<height>\d+)")]
+    private static partial Regex SinkCaps();
 
     [GeneratedRegex(@"^(?<width>\d+),(?<height>\d+),(?<frames>\d+)", RegexOptions.Multiline)]
     private static partial Regex FfprobeLine();
