@@ -4,17 +4,7 @@
 # and their ratios. Usage: bench/annotation/compare.sh [repeat, default 1000] [rounds, default 3]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# The shared/ directory lies beside the checkout (or above a worktree of it).
-find_scene() {
-  local dir="$root"
-  while [ "$dir" != "/" ]; do
-    [ -f "$dir/shared/scenes/standard.json" ] && { echo "$dir/shared/scenes/standard.json"; return; }
-    dir="$(dirname "$dir")"
-  done
-  echo "compare.sh: shared/scenes/standard.json not found above $root; set BACKPACK_SCENE" >&2
-  exit 2
-}
-scene="${BACKPACK_SCENE:-$(find_scene)}"
+scene="${BACKPACK_SCENE:-$root/data/scenes/standard.json}"
 repeat="${1:-1000}"
 rounds="${2:-3}"
 "$root/eng/prerequisites.sh" runtime test

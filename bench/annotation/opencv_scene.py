@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Draws a Backpack scene (shared/scenes/standard.json) with OpenCV's own functions and prints ms per frame.
+"""Draws a Backpack scene (data/scenes/standard.json) with OpenCV's own functions and prints ms per frame.
 
 The reference for the managed raster driver: the same scene, geometry and label placement (Python Backpack's
 OpenCV driver: FONT_HERSHEY_PLAIN at scale height/400, the same anchors, boxes behind bounding-box labels),
@@ -8,6 +8,7 @@ bounding box (a fairer reference than the original driver, which blends the whol
 Runs with Debian's python3-opencv: /usr/bin/python3 bench/annotation/opencv_scene.py --repeat 500
 """
 import argparse
+import os
 import datetime
 import json
 import time
@@ -148,7 +149,7 @@ def measure(scene, w, h, line_type, repeat, background):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scene", default="../shared/scenes/standard.json")
+    parser.add_argument("--scene", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "scenes", "standard.json"))
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=720)
     parser.add_argument("--repeat", type=int, default=500)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SkyLine against GStreamer fed directly (Python, Debian's python3-gst-1.0), side by side in one run,
-# for the targets of the SkyLine issue, at 1280x720, 30 fps, 300 frames (shared/bench/FRAMES.md):
+# for the targets of the SkyLine issue, at 1280x720, 30 fps, 300 frames (data/bench/FRAMES.md):
 #   1. the original's encoder settings: backpack bench skyline vs gstreamer_direct.py, same elements
 #      (BGR frames through videoconvert), and vs the encoder alone (frames converted to I420 before timing);
 #   2. SkyLine's defaults vs the original's settings: CPU per frame, encoder delay, bitrate, SSIM

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The benchmark frames of shared/bench/FRAMES.md, as numpy arrays (H, W, 3) uint8 in BGR order.
+"""The benchmark frames of data/bench/FRAMES.md, as numpy arrays (H, W, 3) uint8 in BGR order.
 
 Run as a script to write frames as raw BGR24 (the reference for SSIM):
     /usr/bin/python3 bench/skyline/frames.py --frames 300 --width 1280 --height 720 --out /tmp/frames.bgr

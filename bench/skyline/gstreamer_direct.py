@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """GStreamer fed directly from Python, the reference for `backpack bench skyline`.
 
-Generates the same frames (shared/bench/FRAMES.md) before timing, pushes them as BGR buffers into
+Generates the same frames (data/bench/FRAMES.md) before timing, pushes them as BGR buffers into
     appsrc ! videoconvert ! ENCODER ! h264parse ! splitmuxsink muxer-factory=matroskamux
 at the real-time pace of --fps (or as fast as possible), waits until the file is complete, and prints
 the same figures on its last line:

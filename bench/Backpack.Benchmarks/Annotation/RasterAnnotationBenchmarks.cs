@@ -5,7 +5,7 @@ using Backpack.Imaging;
 namespace Backpack.Benchmarks.Annotation;
 
 /// <summary>
-/// The managed raster driver on the standard scene (shared/scenes/standard.json, 48 annotations) at 1280x720,
+/// The managed raster driver on the standard scene (data/scenes/standard.json, 48 annotations) at 1280x720,
 /// each frame starting from a fresh copy of the background, as <c>backpack annotate</c> does. The target is under
 /// 1 ms and 0 bytes allocated per frame; bench/annotation/compare.sh puts it side by side with OpenCV.
 /// </summary>
@@ -51,16 +51,5 @@ public class RasterAnnotationBenchmarks
         return _driver.Render(_scene, _frame);
     }
 
-    private static string SceneFile()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "scenes", "standard.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new FileNotFoundException("shared/scenes/standard.json was not found above the benchmark directory.");
-    }
+    private static string SceneFile() => Path.Combine(AppContext.BaseDirectory, "Scenes", "standard.json");
 }

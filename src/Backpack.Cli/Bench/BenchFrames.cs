@@ -3,7 +3,7 @@ using Backpack.Imaging;
 namespace Backpack.Cli.Bench;
 
 /// <summary>
-/// The synthetic frames every streaming benchmark feeds (shared/bench/FRAMES.md): a blue/green
+/// The synthetic frames every streaming benchmark feeds (data/bench/FRAMES.md): a blue/green
 /// gradient with eight coloured squares moving at different speeds.
 /// </summary>
 internal static class BenchFrames

@@ -10,7 +10,7 @@ using Backpack.Streaming.SkyLines;
 namespace Backpack.Cli.Commands;
 
 /// <summary>
-/// <c>backpack bench skyline</c>: generates the benchmark frames (shared/bench/FRAMES.md) before
+/// <c>backpack bench skyline</c>: generates the benchmark frames (data/bench/FRAMES.md) before
 /// timing, puts them into a recorder SkyLine at the real-time pace of --fps or as fast as possible,
 /// stops, and measures CPU per frame out, Put latency, frames written and the encoder's delay.
 /// </summary>

@@ -94,16 +94,5 @@ public sealed class AnnotateCommandTests : IDisposable
         return new BackpackProcess.Result(exitCode, output.ToString(), error.ToString());
     }
 
-    private static string StandardScene()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "scenes", "standard.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new InvalidOperationException("shared/scenes/standard.json was not found above the test directory.");
-    }
+    private static string StandardScene() => Path.Combine(AppContext.BaseDirectory, "Scenes", "standard.json");
 }

@@ -7,7 +7,7 @@ using Annotation = Backpack.Annotation.Annotation;
 
 public sealed class AnnotationSceneTests
 {
-    internal static readonly string StandardScene = Path.Combine(SharedDirectory(), "scenes", "standard.json");
+    internal static readonly string StandardScene = Path.Combine(AppContext.BaseDirectory, "Scenes", "standard.json");
 
     [Fact]
     public void The_standard_scene_loads()
@@ -155,19 +155,6 @@ public sealed class AnnotationSceneTests
         new TimestampAnnotation(null, new Point(0.9, 0.9)),
         new BoundingBoxAnnotation(new Rectangle(0.4, 0.4, 0.6, 0.7), "person 0.93", null, Color.FromId(3)),
     ];
-
-    private static string SharedDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared");
-            if (File.Exists(Path.Combine(candidate, "scenes", "standard.json")))
-            {
-                return candidate;
-            }
-        }
-        throw new InvalidOperationException("The shared/ directory with scenes/standard.json was not found above the test directory.");
-    }
 
     private sealed record CustomAnnotation : Backpack.Annotation.Annotation;
 }
