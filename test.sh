@@ -7,5 +7,5 @@ cd "$root"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 eng/prerequisites.sh runtime test
-dotnet build Backpack.slnx -c Release -nologo -v quiet -clp:NoSummary
+dotnet build Backpack.slnx -c Release -nologo -v quiet -clp:NoSummary --disable-build-servers
 dotnet test Backpack.slnx -c Release --no-build -nologo
