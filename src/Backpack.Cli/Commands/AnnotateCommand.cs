@@ -12,9 +12,6 @@ namespace Backpack.Cli.Commands;
 /// </summary>
 internal static class AnnotateCommand
 {
-    /// <summary>Exit code for a bad scene file or bad arguments.</summary>
-    internal const int BadInput = 2;
-
     internal static Command Create()
     {
         var scene = new Option<FileInfo>("--scene") { Description = "The scene: a JSON file {\"annotations\": [...]} (see docs/annotation.md).", Required = true };
@@ -44,17 +41,17 @@ internal static class AnnotateCommand
         if (width is < 1 or > 16384 || height is < 1 or > 16384)
         {
             stderr.WriteLine($"backpack annotate: the frame size {width}x{height} is out of range; expected a width and height from 1 to 16384.");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         if (repeat < 1)
         {
             stderr.WriteLine($"backpack annotate: --repeat {repeat} is out of range; expected 1 or more.");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         if (!Color.TryFromHex(background, out var color) || !color.IsOpaque)
         {
             stderr.WriteLine($"backpack annotate: --background '{background}' is not a colour; expected #rrggbb, such as #404040.");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         IReadOnlyList<Annotation.Annotation> annotations;
         try
@@ -64,17 +61,17 @@ internal static class AnnotateCommand
         catch (AnnotationSceneException exception)
         {
             stderr.WriteLine($"backpack annotate: {sceneFile.FullName}: {exception.Message}");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         catch (IOException exception)
         {
             stderr.WriteLine($"backpack annotate: cannot read the scene {sceneFile.FullName}: {exception.Message}");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         catch (UnauthorizedAccessException exception)
         {
             stderr.WriteLine($"backpack annotate: cannot read the scene {sceneFile.FullName}: {exception.Message}");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
 
         using var backgroundFrame = BgrFrame.Create(width, height);
@@ -104,6 +101,6 @@ internal static class AnnotateCommand
         // CPU time of the process (all its threads) per frame: steadier than wall time on a busy machine.
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu_ms_per_frame={cpu.TotalMilliseconds / repeat:0.0000}"));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ms_per_frame={elapsed.TotalMilliseconds / repeat:0.0000}"));
-        return 0;
+        return ExitCodes.Success;
     }
 }

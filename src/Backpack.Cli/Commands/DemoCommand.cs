@@ -15,15 +15,6 @@ namespace Backpack.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    /// <summary>Exit code for bad arguments.</summary>
-    internal const int BadInput = 2;
-
-    /// <summary>Exit code when something the demo needs is not installed.</summary>
-    internal const int MissingPrerequisite = 3;
-
-    /// <summary>Exit code when the server cannot listen (port in use).</summary>
-    internal const int CannotListen = 4;
-
     /// <summary>The pieces the demo uses: the RTSP server, the SkyLine's conversion and the encoder.</summary>
     internal static readonly string[] Prerequisites =
         ["GStreamer runtime", "RTSP server library", "appsrc", "appsink", "videoconvert", "videoscale", "x264enc", "h264parse", "rtph264pay"];
@@ -63,11 +54,11 @@ internal static class DemoCommand
         if (Validate(port, bind, duration, width, height, fps, user, password) is { } problem)
         {
             error.WriteLine("backpack demo: " + problem);
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         if (CheckPrerequisites(error) is false)
         {
-            return MissingPrerequisite;
+            return ExitCodes.MissingPrerequisite;
         }
         var settings = new DemoSettings(port, bind, duration is { } seconds ? TimeSpan.FromSeconds(seconds) : null, width, height, fps, user, password);
         using var stop = new CancellationTokenSource();
@@ -81,12 +72,12 @@ internal static class DemoCommand
         try
         {
             new DemoLoop(settings, output, loggerFactory).Run(stop.Token);
-            return 0;
+            return ExitCodes.Success;
         }
         catch (SocketException exception)
         {
             error.WriteLine($"backpack demo: {exception.Message} Use --rtsp-port to choose another port.");
-            return CannotListen;
+            return ExitCodes.CannotListen;
         }
     }
 

@@ -31,11 +31,11 @@ internal static class DoctorCommand
         if (missing.Count == 0)
         {
             output.WriteLine("All required prerequisites are present.");
-            return 0;
+            return ExitCodes.Success;
         }
         var packages = missing.Select(item => item.Package).Distinct().Where(IsDebianPackage);
         output.WriteLine($"{missing.Count} required prerequisite(s) missing. Install them with: sudo apt-get install {string.Join(' ', packages)}");
-        return 1;
+        return ExitCodes.Failed;
     }
 
     private static string Advice(string package) =>

@@ -41,7 +41,7 @@ internal static class IdentityCommand
         if (endpointUrl is not null && (!Uri.TryCreate(endpointUrl, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {
             await error.WriteLineAsync($"--endpoint-url \"{endpointUrl}\" is not an absolute http or https URL.").ConfigureAwait(false);
-            return 1;
+            return ExitCodes.Failed;
         }
         try
         {
@@ -58,7 +58,7 @@ internal static class IdentityCommand
             }
             await output.WriteLineAsync($"source: {identity.Source.ToString().ToLowerInvariant()}").ConfigureAwait(false);
             await output.WriteLineAsync(identity.ToString()).ConfigureAwait(false);
-            return 0;
+            return ExitCodes.Success;
         }
         catch (Exception exception) when (exception is ArgumentException or AutoIdentityError or AwsServiceException or TimeoutException or HttpRequestException or InvalidOperationException)
         {
@@ -66,7 +66,7 @@ internal static class IdentityCommand
                 ? argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
                 : exception.Message;
             await error.WriteLineAsync(message).ConfigureAwait(false);
-            return 1;
+            return ExitCodes.Failed;
         }
     }
 }

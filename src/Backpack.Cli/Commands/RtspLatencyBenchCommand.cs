@@ -20,11 +20,7 @@ namespace Backpack.Cli.Commands;
 /// </summary>
 internal static class RtspLatencyBenchCommand
 {
-    /// <summary>Exit code for bad arguments.</summary>
-    internal const int BadInput = 2;
 
-    /// <summary>Exit code when the measurement failed (GStreamer missing, the client decoded nothing).</summary>
-    internal const int Failed = 1;
 
     /// <summary>Decoded frames left out at the start: the client's first moments after joining.</summary>
     private const int Settle = 30;
@@ -63,7 +59,7 @@ internal static class RtspLatencyBenchCommand
         if (Validate(settings) is { } problem)
         {
             stderr.WriteLine($"backpack bench rtsp-latency: {problem}");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         try
         {
@@ -72,7 +68,7 @@ internal static class RtspLatencyBenchCommand
         catch (Exception exception) when (exception is GStreamerUnavailableException or ArgumentException or GStreamerException)
         {
             stderr.WriteLine($"backpack bench rtsp-latency: {exception.Message}");
-            return Failed;
+            return ExitCodes.Failed;
         }
     }
 
@@ -147,7 +143,7 @@ internal static class RtspLatencyBenchCommand
         if (latencies.Length == 0)
         {
             stderr.WriteLine($"backpack bench rtsp-latency: the client decoded {client.Decoded} frames, none measurable; is the stream reachable at {url}?");
-            return Failed;
+            return ExitCodes.Failed;
         }
         var invariant = CultureInfo.InvariantCulture;
         var encoding = settings.Encoder ?? encoder + " (default settings)";
@@ -156,7 +152,7 @@ internal static class RtspLatencyBenchCommand
         stdout.WriteLine(string.Create(invariant,
             $"p50_ms={Percentile(latencies, 0.50):0.0} p90_ms={Percentile(latencies, 0.90):0.0} p99_ms={Percentile(latencies, 0.99):0.0} " +
             $"max_ms={latencies[^1]:0.0} min_ms={latencies[0]:0.0} frames_matched={latencies.Length} frames_put={number} frames_decoded={client.Decoded}"));
-        return 0;
+        return ExitCodes.Success;
     }
 
     private static double Percentile(double[] sorted, double fraction) =>

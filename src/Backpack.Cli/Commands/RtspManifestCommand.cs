@@ -11,8 +11,6 @@ namespace Backpack.Cli.Commands;
 /// </summary>
 internal static class RtspManifestCommand
 {
-    /// <summary>Exit code for bad arguments.</summary>
-    internal const int BadInput = 2;
 
     /// <summary>The port range Panorama opens for applications' inbound traffic.</summary>
     internal const int PanoramaFirstPort = 8000;
@@ -36,18 +34,18 @@ internal static class RtspManifestCommand
         return command;
     }
 
-    /// <summary>Prints both snippets with a line saying where each goes; returns 0, or <see cref="BadInput"/>.</summary>
+    /// <summary>Prints both snippets with a line saying where each goes; returns 0, or <see cref="ExitCodes.BadInput"/>.</summary>
     internal static int Run(int port, string node, TextWriter stdout, TextWriter stderr)
     {
         if (port is < 1 or > 65535)
         {
             stderr.WriteLine($"backpack rtsp-manifest: --port {port} is out of range; expected a TCP port from 1 to 65535 (Panorama accepts {PanoramaFirstPort} to {PanoramaLastPort}).");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         if (string.IsNullOrWhiteSpace(node) || node.Any(char.IsWhiteSpace))
         {
             stderr.WriteLine($"backpack rtsp-manifest: --node '{node}' is not a node name; expected the name of the application's node in graph.json, without spaces, such as my_app_asset_node.");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         if (port is < PanoramaFirstPort or > PanoramaLastPort)
         {
@@ -62,7 +60,7 @@ internal static class RtspManifestCommand
         stdout.WriteLine();
         stdout.WriteLine($"Then allow inbound traffic on port {port} when you deploy the application (the console's \"Inbound ports\" tab,");
         stdout.WriteLine("or an override document of CreateApplicationInstance), and open the stream at rtsp://APPLIANCE-ADDRESS:" + port + "/PATH.");
-        return 0;
+        return ExitCodes.Success;
     }
 
     /// <summary>The <c>"network"</c> member of a package.json interface, as a JSON object member.</summary>

@@ -16,11 +16,7 @@ namespace Backpack.Cli.Commands;
 /// </summary>
 internal static class SkyLineBenchCommand
 {
-    /// <summary>Exit code for bad arguments.</summary>
-    internal const int BadInput = 2;
 
-    /// <summary>Exit code when streaming itself failed (GStreamer missing, no frames written).</summary>
-    internal const int Failed = 1;
 
     internal static Command Create()
     {
@@ -58,7 +54,7 @@ internal static class SkyLineBenchCommand
         if (Validate(settings) is { } problem)
         {
             stderr.WriteLine($"backpack bench skyline: {problem}");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         var path = settings.Output ?? Path.Combine(Path.GetTempPath(), $"backpack-bench-{Guid.NewGuid():N}.mkv");
         try
@@ -68,12 +64,12 @@ internal static class SkyLineBenchCommand
         catch (GStreamerUnavailableException exception)
         {
             stderr.WriteLine($"backpack bench skyline: {exception.Message}");
-            return Failed;
+            return ExitCodes.Failed;
         }
         catch (ArgumentException exception)
         {
             stderr.WriteLine($"backpack bench skyline: {exception.Message}");
-            return BadInput;
+            return ExitCodes.BadInput;
         }
         finally
         {
@@ -121,7 +117,7 @@ internal static class SkyLineBenchCommand
             if (skyLine.State != SkyLineState.Streaming)
             {
                 stderr.WriteLine($"backpack bench skyline: the pipeline did not start (state {skyLine.State}).");
-                return Failed;
+                return ExitCodes.Failed;
             }
 
             using var process = Process.GetCurrentProcess();
@@ -160,7 +156,7 @@ internal static class SkyLineBenchCommand
             if (framesOut == 0)
             {
                 stderr.WriteLine($"backpack bench skyline: the recording {path} holds no frames.");
-                return Failed;
+                return ExitCodes.Failed;
             }
             var slowest = putTimes.Select((ticks, index) => (ticks, index)).OrderByDescending(put => put.ticks).Take(5)
                 .Select(put => string.Create(CultureInfo.InvariantCulture, $"#{put.index}={ToMilliseconds(put.ticks):0.00}ms")).ToList();
@@ -183,7 +179,7 @@ internal static class SkyLineBenchCommand
             stdout.WriteLine(string.Create(invariant,
                 $"cpu_ms_per_frame={cpu.TotalMilliseconds / framesOut:0.000} p99_put_ms={p99:0.000} max_put_ms={max:0.000} frames_out={framesOut} " +
                 $"dropped={finalStatistics.FramesDropped + finalStatistics.FramesSkipped} encoder_delay_frames={statistics.EncoderDelayFrames?.ToString(invariant) ?? "-1"}"));
-            return 0;
+            return ExitCodes.Success;
         }
         finally
         {

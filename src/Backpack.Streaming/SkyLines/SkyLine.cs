@@ -281,21 +281,7 @@ public abstract partial class SkyLine : IDisposable
     /// Stops streaming: Put returns false from now; frames already queued are encoded and the
     /// output is finished (files closed) within <see cref="SkyLineOptions.StopTimeout"/>. Idempotent.
     /// </summary>
-    public void StopStreaming()
-    {
-        SkyLineStateChangedEventArgs? change;
-        lock (_lifecycle)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-            change = SetStateLocked(SkyLineState.Stopped, null);
-            CancelRestartLocked();
-            TearDownLocked(drain: true);
-        }
-        Raise(change);
-    }
+    public void StopStreaming() => Stop(dispose: false);
 
     /// <summary>
     /// Hands a frame to the stream and returns at once; the pixels are copied, so the frame may be
@@ -357,22 +343,33 @@ public abstract partial class SkyLine : IDisposable
         {
             return;
         }
+        if (!Stop(dispose: true))
+        {
+            return;
+        }
+        _pool.Dispose();
+        _meter.Dispose();
+        _logForwarding?.Dispose();
+    }
+
+    /// <summary>Stops the pipeline (draining it) and, when <paramref name="dispose"/>, marks the SkyLine disposed.</summary>
+    /// <returns>False when the SkyLine was already disposed, so nothing was done.</returns>
+    private bool Stop(bool dispose)
+    {
         SkyLineStateChangedEventArgs? change;
         lock (_lifecycle)
         {
             if (_disposed)
             {
-                return;
+                return false;
             }
             change = SetStateLocked(SkyLineState.Stopped, null);
             CancelRestartLocked();
             TearDownLocked(drain: true);
-            _disposed = true;
+            _disposed = dispose;
         }
         Raise(change);
-        _pool.Dispose();
-        _meter.Dispose();
-        _logForwarding?.Dispose();
+        return true;
     }
 
     /// <summary>

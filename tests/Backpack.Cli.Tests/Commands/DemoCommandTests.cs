@@ -68,7 +68,7 @@ public sealed partial class DemoCommandTests
 
         var result = BackpackProcess.Run(["demo", "--rtsp-port", port, "--bind", "127.0.0.1", "--duration", "5", "--width", "320", "--height", "240"]);
 
-        result.ExitCode.Should().Be(DemoCommand.CannotListen);
+        result.ExitCode.Should().Be(ExitCodes.CannotListen);
         result.Error.Should().Contain($"127.0.0.1:{port}").And.Contain("in use").And.Contain("--rtsp-port");
     }
 
@@ -79,7 +79,7 @@ public sealed partial class DemoCommandTests
 
         var result = BackpackProcess.Run(["demo", "--duration", "1"], new Dictionary<string, string?> { ["BACKPACK_GSTREAMER_PATH"] = missing });
 
-        result.ExitCode.Should().Be(DemoCommand.MissingPrerequisite);
+        result.ExitCode.Should().Be(ExitCodes.MissingPrerequisite);
         result.Error.Should().Contain("GStreamer runtime is missing").And.Contain("libgstreamer1.0-0").And.Contain("sudo apt-get install");
     }
 
@@ -100,7 +100,7 @@ public sealed partial class DemoCommandTests
         string[] credentials = option == "--user" && value.Contains(':', StringComparison.Ordinal) ? ["--password", "secret"] : [];
         var exit = Program.Run(["demo", option, value, .. credentials], new StringWriter(), error);
 
-        exit.Should().Be(DemoCommand.BadInput);
+        exit.Should().Be(ExitCodes.BadInput);
         error.ToString().Should().Contain(message).And.MatchRegex("expected|give both|must", "the message says what is expected");
     }
 

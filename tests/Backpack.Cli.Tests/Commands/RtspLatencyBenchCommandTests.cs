@@ -34,7 +34,7 @@ public sealed partial class RtspLatencyBenchCommandTests
 
         var exit = RtspLatencyBenchCommand.Run(new RtspLatencyBenchCommand.Settings(frames, width, height, fps, "tcp", null), new StringWriter(), error);
 
-        exit.Should().Be(RtspLatencyBenchCommand.BadInput);
+        exit.Should().Be(ExitCodes.BadInput);
         error.ToString().Should().Contain(message).And.Contain("expected");
     }
 

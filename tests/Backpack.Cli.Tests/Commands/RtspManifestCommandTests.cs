@@ -61,7 +61,7 @@ public sealed class RtspManifestCommandTests
     {
         var (exit, output, error) = Run("rtsp-manifest", "--port", port, "--node", "app_node");
 
-        exit.Should().Be(RtspManifestCommand.BadInput);
+        exit.Should().Be(ExitCodes.BadInput);
         error.Should().Contain($"--port {port} is out of range").And.Contain("1 to 65535");
         output.Should().BeEmpty();
     }
@@ -74,7 +74,7 @@ public sealed class RtspManifestCommandTests
     {
         var (exit, output, error) = Run("rtsp-manifest", "--node", node);
 
-        exit.Should().Be(RtspManifestCommand.BadInput);
+        exit.Should().Be(ExitCodes.BadInput);
         error.Should().Contain("is not a node name");
         output.Should().BeEmpty();
     }
