@@ -107,13 +107,18 @@ public sealed class StopWatch : IntervalTimer, IIntervalRecorder
     /// and shares its <see cref="TimeProvider"/>. Finding an existing child allocates nothing.
     /// </summary>
     /// <param name="name">The child's name; not empty.</param>
-    /// <param name="maxIntervals">For a new child, how many measurements it keeps (at least 1); ignored for an existing one.</param>
+    /// <param name="maxIntervals">For a new child, how many measurements it keeps (at least 1); for an existing one it is checked but otherwise ignored.</param>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxIntervals"/> is less than 1.</exception>
     public StopWatch Child(string name, int? maxIntervals = null)
     {
         ValidateName(name);
+        if (maxIntervals is < 1)
+        {
+            // Checked before the lookup, so a bad argument is refused whether or not the child exists.
+            throw new ArgumentOutOfRangeException(nameof(maxIntervals), maxIntervals, "Expected a stopwatch to keep at least 1 interval.");
+        }
         if (_childrenByName.TryGetValue(name, out var existing))
         {
             return existing;

@@ -239,9 +239,13 @@ public sealed class StopWatchTests
     {
         var create = () => new StopWatch("w", maxIntervals: 0);
         var child = () => new StopWatch("w").Child("c", maxIntervals: 0);
+        var parent = new StopWatch("p");
+        parent.Child("existing");
+        var existingChild = () => parent.Child("existing", maxIntervals: 0);
 
         create.Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("maxIntervals");
         child.Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("maxIntervals");
+        existingChild.Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("maxIntervals");
     }
 
     [Fact]
