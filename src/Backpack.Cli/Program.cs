@@ -9,12 +9,18 @@ internal static class Program
 {
     internal static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
-    /// <summary>Parses and runs one command line, writing to the given writers; returns the exit code.</summary>
+    /// <summary>
+    /// Parses and runs one command line, writing to the given writers; returns the exit code. A command
+    /// line that does not parse (unknown command or option, a value of the wrong type) prints what was
+    /// wrong and exits with <see cref="ExitCodes.BadInput"/>, as a command's own argument checks do.
+    /// </summary>
     internal static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = BuildRootCommand();
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return root.Parse(args).Invoke(configuration);
+        var parsed = root.Parse(args);
+        var exit = parsed.Invoke(configuration);
+        return parsed.Errors.Count > 0 ? ExitCodes.BadInput : exit;
     }
 
     /// <summary>The root command with every subcommand; each subcommand lives in a file of its own under Commands/.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 
 namespace Backpack.Cli.Tests;
 
@@ -28,18 +29,32 @@ public sealed class ProgramTests
         foreach (var command in commands)
         {
             command.Description.Should().NotBeNullOrWhiteSpace();
-            output.ToString().Should().Contain(command.Name);
+            output.ToString().Should().MatchRegex($@"(?m)^\s+{command.Name}\s+{Regex.Escape(command.Description!)}\s*$");
         }
     }
 
     [Fact]
-    public void An_unknown_command_is_an_error_with_a_non_zero_exit_code()
+    public void An_unknown_command_is_bad_input_named_in_the_error()
     {
         var error = new StringWriter();
 
         var exit = Program.Run(["no-such-command"], new StringWriter(), error);
 
-        exit.Should().NotBe(0);
+        exit.Should().Be(2);
         error.ToString().Should().Contain("no-such-command");
+    }
+
+    [Theory]
+    [InlineData("doctor", "--no-such-option")]
+    [InlineData("demo", "--fps", "fast")]
+    [InlineData("identity", "--region")]
+    public void A_command_line_that_does_not_parse_is_bad_input_named_in_the_error(params string[] args)
+    {
+        var error = new StringWriter();
+
+        var exit = Program.Run(args, new StringWriter(), error);
+
+        exit.Should().Be(2);
+        error.ToString().Should().NotBeEmpty();
     }
 }

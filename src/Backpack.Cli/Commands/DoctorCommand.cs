@@ -18,13 +18,14 @@ internal static class DoctorCommand
     {
         var items = StreamingPrerequisites.Check();
         var width = items.Max(item => item.Name.Length) + 2;
+        var runtimePresent = items[0].IsPresent;
         foreach (var item in items)
         {
             var status = item.IsPresent ? "ok" : item.IsRequired ? "MISSING" : "missing";
             var kind = item.IsRequired ? "required" : "optional";
             var advice = item.IsPresent
                 ? item.Detail
-                : $"{item.Detail}; {Advice(item.Package)}";
+                : $"{item.Detail}; {Advice(item.Package, optionalInRegistry: !item.IsRequired && runtimePresent, IsInstalled)}";
             output.WriteLine($"{status,-8} {item.Name.PadRight(width)} {kind,-9} {advice}");
         }
         var missing = items.Where(item => item.IsRequired && !item.IsPresent).ToList();
@@ -38,8 +39,33 @@ internal static class DoctorCommand
         return ExitCodes.Failed;
     }
 
-    private static string Advice(string package) =>
-        IsDebianPackage(package) ? $"install Debian package {package}" : package;
+    /// <summary>What to do about a missing item whose provider is <paramref name="package"/>.</summary>
+    /// <param name="package">The Debian package, or a sentence when Debian does not ship it.</param>
+    /// <param name="optionalInRegistry">The item is optional and GStreamer itself loaded, so the registry was searched.</param>
+    /// <param name="isInstalled">Whether a Debian package is installed.</param>
+    /// <remarks>
+    /// An optional element missing from the registry although its package is installed is no install
+    /// away: hardware encoders such as v4l2h264enc register only on a machine with a device that supports them.
+    /// </remarks>
+    internal static string Advice(string package, bool optionalInRegistry, Func<string, bool> isInstalled)
+    {
+        if (!IsDebianPackage(package))
+        {
+            return package;
+        }
+        return optionalInRegistry && isInstalled(package)
+            ? $"Debian package {package} is installed: the element registers only where a device or driver supports it"
+            : $"install Debian package {package}";
+    }
+
+    /// <summary>Whether dpkg lists <paramref name="package"/> as installed (for any architecture).</summary>
+    internal static bool IsInstalled(string package)
+    {
+        const string info = "/var/lib/dpkg/info";
+        return Directory.Exists(info)
+            && (File.Exists(Path.Combine(info, package + ".list"))
+                || Directory.EnumerateFiles(info, package + ":*.list").Any());
+    }
 
     private static bool IsDebianPackage(string package) => !package.Contains(':', StringComparison.Ordinal);
 }

@@ -1,3 +1,5 @@
+using Backpack.Cli.Commands;
+
 namespace Backpack.Cli.Tests.Commands;
 
 public sealed class DoctorCommandTests
@@ -55,5 +57,40 @@ public sealed class DoctorCommandTests
         {
             Directory.Delete(empty, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_missing_element_of_an_uninstalled_package_says_to_install_it()
+    {
+        DoctorCommand.Advice("gstreamer1.0-vaapi", optionalInRegistry: true, _ => false).Should().Be("install Debian package gstreamer1.0-vaapi");
+    }
+
+    [Fact]
+    public void A_missing_optional_element_of_an_installed_package_says_that_installing_will_not_help()
+    {
+        var advice = DoctorCommand.Advice("gstreamer1.0-plugins-good", optionalInRegistry: true, _ => true);
+
+        advice.Should().Contain("gstreamer1.0-plugins-good is installed").And.Contain("device").And.NotContain("install Debian package");
+    }
+
+    [Fact]
+    public void A_missing_required_element_always_says_which_package_to_install()
+    {
+        DoctorCommand.Advice("gstreamer1.0-plugins-ugly", optionalInRegistry: false, _ => true).Should().Be("install Debian package gstreamer1.0-plugins-ugly");
+    }
+
+    [Fact]
+    public void An_element_Debian_does_not_ship_gets_its_own_advice()
+    {
+        var advice = DoctorCommand.Advice("none: part of NVIDIA JetPack (nvidia-l4t-gstreamer)", optionalInRegistry: true, _ => throw new InvalidOperationException("not asked"));
+
+        advice.Should().Be("none: part of NVIDIA JetPack (nvidia-l4t-gstreamer)");
+    }
+
+    [Fact]
+    public void Installed_packages_are_read_from_dpkg()
+    {
+        DoctorCommand.IsInstalled("libc6").Should().BeTrue();
+        DoctorCommand.IsInstalled("no-such-package-backpack").Should().BeFalse();
     }
 }
