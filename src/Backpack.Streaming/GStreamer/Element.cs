@@ -160,6 +160,26 @@ internal class Element : IDisposable
         }
     }
 
+    /// <summary>
+    /// Posts an error (GST_STREAM_ERROR_FAILED) from this element on its pipeline's bus, as the element
+    /// would on a failure of its own: whoever watches the bus ends or restarts the pipeline.
+    /// </summary>
+    internal void PostError(string message)
+    {
+        var error = GLib.ErrorNewLiteral(Gst.StreamErrorQuark(), Gst.StreamErrorFailed, message);
+        try
+        {
+            using (Handle.Lease(out var element))
+            {
+                _ = Gst.ElementPostMessage(element, Gst.MessageNewError(element, error, null));
+            }
+        }
+        finally
+        {
+            GLib.ErrorFree(error);
+        }
+    }
+
     /// <summary>A static pad of the element, such as <c>src</c> or <c>sink</c>.</summary>
     /// <exception cref="ArgumentException">The element has no such pad.</exception>
     internal GstObjectHandle GetStaticPad(string name)

@@ -172,6 +172,17 @@ internal static partial class Gst
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_message_new_eos")]
     internal static partial nint MessageNewEos(nint source);
 
+    /// <summary>A new error message from <paramref name="source"/>; the GError is copied, not taken.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_message_new_error", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint MessageNewError(nint source, nint error, string? debug);
+
+    /// <summary>The GQuark of GST_STREAM_ERROR, the domain of errors in the data flow.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_stream_error_quark")]
+    internal static partial uint StreamErrorQuark();
+
+    /// <summary>GST_STREAM_ERROR_FAILED: a general error in the data flow.</summary>
+    internal const int StreamErrorFailed = 1;
+
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_message_parse_error")]
     internal static partial void MessageParseError(nint message, out nint error, out nint debug);
 
