@@ -123,6 +123,25 @@ internal sealed unsafe partial class RtspMount : IDisposable
         }
     }
 
+    /// <summary>
+    /// The factory names of the elements of a <paramref name="kind"/> inside the media that exist now, such as
+    /// <c>rtph264pay</c> for payloaders (for tests: a media must hold no encoder, since the SkyLine encodes once for all).
+    /// </summary>
+    internal IReadOnlyList<string> MediaElements(Gst.ElementFactoryType kind)
+    {
+        lock (_gate)
+        {
+            // A media in the list is not unprepared yet (Detach waits for this lock), so it is alive.
+            var found = new List<string>();
+            foreach (var media in _media)
+            {
+                using var bin = new Element(GstObjectHandle.TakeOwnership(GstRtspServer.MediaGetElement(media.Media)));
+                found.AddRange(bin.ElementsInside(kind));
+            }
+            return found;
+        }
+    }
+
     /// <summary>Key frames handed to the media since the mount was made.</summary>
     internal long KeyFramesPushed => Interlocked.Read(ref _keyFrames);
 
