@@ -222,8 +222,17 @@ public abstract partial class SkyLine : IDisposable
     /// <exception cref="InvalidOperationException">The SkyLine is already streaming or warming up; stop it first.</exception>
     /// <exception cref="ObjectDisposedException">The SkyLine was disposed.</exception>
     /// <remarks>
+    /// <para>
+    /// With all three values known, the work of starting happens on the calling thread before
+    /// StartStreaming returns: the queue's buffers are allocated and written once (about 17 MB at
+    /// 1280×720 with the defaults) and the pipeline is built and set playing — tens of milliseconds.
+    /// Call it when setting up, not from the frame loop. After a warmup that work happens on a
+    /// thread-pool thread instead, so the Put that ends the warmup returns as fast as any other.
+    /// </para>
+    /// <para>
     /// A pipeline that fails to start does not throw: the SkyLine goes to <see cref="SkyLineState.Error"/>,
     /// logs why, and retries as configured.
+    /// </para>
     /// </remarks>
     public void StartStreaming(double fps = UseLastValue, int width = UseLastValue, int height = UseLastValue)
     {

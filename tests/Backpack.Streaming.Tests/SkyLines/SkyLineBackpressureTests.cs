@@ -57,4 +57,38 @@ public sealed class SkyLineBackpressureTests
         skyLine.Statistics.FramesPut.Should().BeGreaterThan(100);
         skyLine.StopStreaming();
     }
+
+    [Fact]
+    public void The_Put_that_ends_the_warmup_leaves_preparing_the_buffers_to_another_thread_and_streaming_goes_on()
+    {
+        var clock = new ManualClock();
+        using var skyLine = new SinkSkyLine("fakesink", new SkyLineOptions { TimeProvider = clock, WarmupFrames = 10, MaxQueuedFrames = 16 });
+        using var frame = TestFrames.Numbered(1280, 720, 1);
+        skyLine.StartStreaming(fps: 30, width: SkyLine.Auto, height: SkyLine.Auto);
+        for (var i = 0; i < 9; i++)
+        {
+            clock.AdvanceTo(TimeSpan.FromTicks(i * TimeSpan.TicksPerSecond / 30));
+            skyLine.Put(frame).Should().BeTrue();
+        }
+        clock.AdvanceTo(TimeSpan.FromTicks(9 * TimeSpan.TicksPerSecond / 30));
+
+        var faultsBefore = ThreadFaults.Minor();
+        var bytesBefore = GC.GetAllocatedBytesForCurrentThread();
+        skyLine.Put(frame).Should().BeTrue();
+        var faults = ThreadFaults.Minor() - faultsBefore;
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - bytesBefore;
+
+        skyLine.State.Should().Be(SkyLineState.Streaming);
+        // Twenty 720p buffers (the queue of 16 and a few in flight) are 27 MB: about 6,700 fresh pages.
+        faults.Should().BeLessThan(1000, "the buffers of the new session are allocated and touched on another thread");
+        allocated.Should().BeLessThan(16 * 1024, "ending the warmup makes a session, not its buffers");
+        for (var i = 10; i < 20; i++)
+        {
+            clock.AdvanceTo(TimeSpan.FromTicks(i * TimeSpan.TicksPerSecond / 30));
+            skyLine.Put(frame).Should().BeTrue("frames queue while the pipeline is built");
+        }
+        skyLine.StopStreaming();
+        skyLine.Statistics.FramesEncoded.Should().Be(10);
+        skyLine.Statistics.FramesDropped.Should().Be(0);
+    }
 }
