@@ -319,6 +319,8 @@ public abstract partial class SkyLine
         {
             var lost = session.Stop(drain, _options.StopTimeout);
             Interlocked.Add(ref _framesLostInFailures, lost);
+            // Kept for the statistics after the stop: the drain may have encoded the first frame only now.
+            Interlocked.Exchange(ref _lastEncoderDelayFrames, session.EncoderDelayFrames ?? -1);
         }
         Interlocked.Add(ref _framesLostInFailures, _pool.Clear());
         lock (_warmupGate)

@@ -88,6 +88,7 @@ public abstract partial class SkyLine : IDisposable
     private long _framesEncoded;
     private long _framesLostInFailures;
     private long _restarts;
+    private long _lastEncoderDelayFrames = -1;
     private bool _disposed;
 
     /// <summary>
@@ -190,6 +191,7 @@ public abstract partial class SkyLine : IDisposable
         get
         {
             var session = _session;
+            var lastDelay = Interlocked.Read(ref _lastEncoderDelayFrames);
             return new SkyLineStatistics(
                 State,
                 Interlocked.Read(ref _framesPut),
@@ -199,7 +201,7 @@ public abstract partial class SkyLine : IDisposable
                 Interlocked.Read(ref _framesEncoded),
                 Interlocked.Read(ref _restarts),
                 _pool.Count,
-                session?.EncoderDelayFrames);
+                session is null ? (lastDelay >= 0 ? lastDelay : null) : session.EncoderDelayFrames);
         }
     }
 
