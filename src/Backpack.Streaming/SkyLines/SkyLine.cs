@@ -99,7 +99,10 @@ public abstract partial class SkyLine : IDisposable
     /// <param name="options">How to stream; null for the defaults.</param>
     /// <param name="loggerFactory">Where logs go; null for none.</param>
     /// <exception cref="GStreamerUnavailableException">GStreamer or an element is missing; the message names the Debian package.</exception>
-    /// <exception cref="ArgumentException">The options are inconsistent or the encoder description does not parse.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options are inconsistent, the encoder description does not parse, or
+    /// <see cref="SkyLineOptions.GStreamerLogFile"/> cannot be opened for writing.
+    /// </exception>
     /// <exception cref="FileNotFoundException">The options name a .env file that does not exist.</exception>
     protected SkyLine(SkyLineOptions? options, ILoggerFactory? loggerFactory)
     {
@@ -583,7 +586,16 @@ public abstract partial class SkyLine : IDisposable
     {
         if (options.GStreamerLogFile is { } file)
         {
-            GStreamerLog.AddFile(file);
+            try
+            {
+                GStreamerLog.AddFile(file);
+            }
+            catch (IOException exception)
+            {
+                throw new ArgumentException(
+                    $"GStreamerLogFile: {exception.Message} Expected a file path in an existing directory that this process may write.",
+                    nameof(options), exception);
+            }
         }
         if (options.GStreamerLogLevel is { } levels)
         {

@@ -62,4 +62,29 @@ public sealed class EncodingTests
         statistics.EncoderDelayFrames.Should().BeGreaterThan(10, "x264's default look-ahead holds back dozens of frames");
         statistics.FramesEncoded.Should().BeGreaterThan(0);
     }
+
+    [Fact]
+    public void Key_frames_in_a_recording_are_spaced_by_the_key_frame_interval()
+    {
+        using var directory = TestFrames.TemporaryDirectory();
+        var path = directory.File("keys.mkv");
+        var clock = new ManualClock();
+        var options = new SkyLineOptions { TimeProvider = clock, MaxQueuedFrames = 256, KeyFrameInterval = TimeSpan.FromSeconds(0.5) };
+        using (var recorder = new RecorderSkyLine(path, options: options))
+        {
+            recorder.StartStreaming(30, 160, 120);
+            for (var i = 0; i < 60; i++)
+            {
+                clock.AdvanceTo(TimeSpan.FromTicks(i * TimeSpan.TicksPerSecond / 30));
+                using var frame = TestFrames.Numbered(160, 120, i);
+                recorder.Put(frame).Should().BeTrue();
+            }
+            recorder.StopStreaming();
+        }
+
+        var probe = MediaProbe.Of(path);
+        probe.Packets.Should().Be(60);
+        probe.KeyFrames.Select((key, index) => (key, index)).Where(frame => frame.key).Select(frame => frame.index)
+            .Should().Equal([0, 15, 30, 45], "half a second at 30 fps is 15 frames");
+    }
 }
