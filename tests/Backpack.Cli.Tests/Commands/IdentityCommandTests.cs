@@ -1,5 +1,6 @@
 using Backpack.Aws.Tests.Fakes;
 using Backpack.Aws.Tests.Panorama;
+using Backpack.Cli.Commands;
 
 namespace Backpack.Cli.Tests.Commands;
 
@@ -89,5 +90,37 @@ public sealed class IdentityCommandTests
         result.ExitCode.Should().Be(1);
         result.Error.Should().Contain(message).And.NotContain("(Parameter");
         result.Output.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task When_the_identity_cannot_be_printed_it_says_why_on_stderr_and_exits_1()
+    {
+        var error = new StringWriter();
+
+        var exitCode = await IdentityCommand.RunAsync(null, null, new BrokenPipeWriter(), error, CancellationToken.None);
+
+        exitCode.Should().Be(1);
+        error.ToString().Should().Contain("IOException: Broken pipe");
+    }
+
+    [Fact]
+    public async Task Cancelled_it_says_so_on_stderr_and_exits_1()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var exitCode = await IdentityCommand.RunAsync(null, null, output, error, cancellation.Token);
+
+        exitCode.Should().Be(1);
+        error.ToString().Should().Contain("Cancelled");
+        output.ToString().Should().BeEmpty();
+    }
+
+    /// <summary>Standard output closed by the reader, as when piped into <c>head</c> that has exited.</summary>
+    private sealed class BrokenPipeWriter : StringWriter
+    {
+        public override Task WriteLineAsync(string? value) => throw new IOException("Broken pipe");
     }
 }
