@@ -1,3 +1,4 @@
+using Backpack.Aws.Tests;
 using Backpack.Aws.Tests.Fakes;
 using Backpack.Aws.Tests.Panorama;
 using Backpack.Cli.Commands;
@@ -6,15 +7,14 @@ namespace Backpack.Cli.Tests.Commands;
 
 public sealed class IdentityCommandTests
 {
-    /// <summary>A child environment that never reaches a real AWS endpoint or profile.</summary>
+    /// <summary>A child environment that never reaches a real AWS endpoint or profile (empty shared files: a missing one means ~/.aws).</summary>
     private static Dictionary<string, string?> Isolated(Dictionary<string, string?>? extra = null)
     {
-        var nowhere = Path.Combine(Path.GetTempPath(), "backpack-cli-no-profile-" + Guid.NewGuid().ToString("N"));
         var environment = new Dictionary<string, string?>
         {
             ["AWS_EC2_METADATA_DISABLED"] = "true",
-            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(nowhere, "credentials"),
-            ["AWS_CONFIG_FILE"] = Path.Combine(nowhere, "config"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = TestEnvironment.SharedCredentialsFile,
+            ["AWS_CONFIG_FILE"] = TestEnvironment.SharedConfigFile,
             ["AWS_PROFILE"] = null,
             ["AWS_ACCESS_KEY_ID"] = null,
             ["AWS_SECRET_ACCESS_KEY"] = null,
