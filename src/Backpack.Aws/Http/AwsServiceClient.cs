@@ -22,6 +22,7 @@ internal sealed partial class AwsServiceClient : IDisposable
     private readonly AwsClientOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _credentialsLock = new(1, 1);
+    private readonly SigV4Signer _signer = new();
     private AWSCredentials? _credentials;
     private DefaultAWSCredentialsIdentityResolver? _defaultChain;
 
@@ -233,7 +234,7 @@ internal sealed partial class AwsServiceClient : IDisposable
         {
             headers.Add(new("Content-Type", request.ContentType));
         }
-        var signature = SigV4Signer.Sign(
+        var signature = _signer.Sign(
             request.Method.Method, uri.AbsolutePath, query, headers, payloadHash,
             credentials.AccessKey, credentials.SecretKey, Region, SigningName, signedAt);
 
