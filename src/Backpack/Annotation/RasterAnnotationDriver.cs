@@ -179,6 +179,7 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
         var ys = _ys.AsSpan(0, points.Length);
         if (polyLine.FillColor is { Alpha: > 0 } fill)
         {
+            // Open polylines are filled too, as if closed: the original's cv2.fillPoly does the same.
             _rasterizer.FillPolygon(_mask, xs, ys);
             Blender.Commit(_mask, context, fill, _options.AntiAliasing);
         }

@@ -247,6 +247,19 @@ public sealed class RasterAnnotationDriverTests
     }
 
     [Fact]
+    public void An_open_polyline_with_a_fill_colour_is_filled_as_if_closed_as_in_the_original()
+    {
+        using var frame = BgrFrame.Create(100, 100);
+        var openPath = new PolyLine([new(0.1, 0.1), new(0.9, 0.1), new(0.9, 0.9)], closed: false);
+
+        new RasterAnnotationDriver().Render([new PolyLineAnnotation(openPath, 1, HtmlColors.White, HtmlColors.Red)], frame);
+
+        frame.GetRow(30).Slice(70 * 3, 3).ToArray().Should().Equal([(byte)0, (byte)0, (byte)255], "(70, 30) lies inside the triangle the path closes");
+        frame.GetRow(70).Slice(30 * 3, 3).ToArray().Should().Equal([(byte)0, (byte)0, (byte)0], "(30, 70) lies outside it");
+        frame.GetRow(50).Slice(50 * 3, 3).ToArray().Should().NotEqual([(byte)255, (byte)255, (byte)255], "the closing side gets no outline");
+    }
+
+    [Fact]
     public void Rendering_a_scene_again_allocates_nothing()
     {
         var scene = AnnotationScene.Load(AnnotationSceneTests.StandardScene);
