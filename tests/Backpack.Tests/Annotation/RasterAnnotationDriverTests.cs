@@ -300,14 +300,6 @@ public sealed class RasterAnnotationDriverTests
     }
 
     [Fact]
-    public void Options_out_of_range_are_rejected_naming_the_option()
-    {
-        var act = () => new RasterAnnotationDriver(new RasterAnnotationOptions { MarkerSize = 1 });
-
-        act.Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("MarkerSize");
-    }
-
-    [Fact]
     public void A_disposed_frame_is_an_error_before_anything_is_drawn()
     {
         var frame = BgrFrame.Create(10, 10);
