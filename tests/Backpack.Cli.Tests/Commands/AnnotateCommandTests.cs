@@ -109,6 +109,20 @@ public sealed class AnnotateCommandTests : IDisposable
         second.Pixels.SequenceEqual(first.Pixels).Should().BeTrue("every repetition draws on the plain background");
     }
 
+    [Fact]
+    public void An_output_file_that_cannot_be_written_is_a_one_line_error_with_exit_code_2()
+    {
+        var scene = Path.Combine(_directory, "empty.json");
+        File.WriteAllText(scene, """{"annotations": []}""");
+        var output = Path.Combine(_directory, "no-such-directory", "x.png");
+
+        var result = Run("--scene", scene, "--width", "8", "--height", "8", "--out", output);
+
+        result.ExitCode.Should().Be(2);
+        result.Error.Should().StartWith($"backpack annotate: cannot write {output}: ");
+        result.Error.TrimEnd().Should().NotContain("\n", "the error is one line, without a stack trace");
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static BackpackProcess.Result Run(params string[] arguments)
