@@ -185,7 +185,7 @@ public sealed class RasterAnnotationDriverTests
             new LabelAnnotation(new Point(0.5, double.PositiveInfinity), "x"),
             new PolyLineAnnotation(new PolyLine([new(0, 0), new(1, 0), new(0.5, double.NegativeInfinity)])),
             new RectAnnotation(new Rectangle(0.1, 0.1, double.NaN, 0.5)),
-            new MarkerAnnotation(new Point(1e308, 0.5)),
+            new MarkerAnnotation(new Point(0.5, double.NaN)),
         ], frame);
 
         frame.Pixels.ToArray().Should().OnlyContain(b => b == 0);
@@ -209,6 +209,41 @@ public sealed class RasterAnnotationDriverTests
         frame.GetRow(20)[75..78].ToArray().Should().Equal([(byte)255, (byte)255, (byte)255], "the long line crosses the middle");
         frame.GetRow(5)[75..78].ToArray().Should().Equal([(byte)0, (byte)0, (byte)255], "the huge triangle covers the frame");
         driver.SkippedCount.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_line_to_a_far_away_point_keeps_its_direction()
+    {
+        using var near = Render(100, 100, [new LineAnnotation(new Line(new Point(0, 0), new Point(4, 2)), HtmlColors.White)]);
+        using var far = Render(100, 100, [new LineAnnotation(new Line(new Point(0, 0), new Point(4e7, 2e7)), HtmlColors.White)]);
+
+        Pixel(far, 60, 30).Should().Equal([(byte)255, (byte)255, (byte)255], "the line of slope 1/2 passes (60, 30)");
+        Pixel(far, 60, 60).Should().Equal([(byte)64, (byte)64, (byte)64], "it does not bend towards the diagonal");
+        far.Pixels.SequenceEqual(near.Pixels).Should().BeTrue("both lines have the same direction from the same start");
+    }
+
+    [Fact]
+    public void Huge_finite_coordinates_are_drawn_clipped_not_skipped()
+    {
+        var driver = new RasterAnnotationDriver();
+        using var frame = BgrFrame.Create(100, 100);
+
+        driver.Render([
+            new PolyLineAnnotation(new PolyLine([new(0.2, 0.2), new(1e308, 0.5), new(0.2, 0.8)]), 1, HtmlColors.Blue, HtmlColors.Red),
+            new LineAnnotation(new Line(new Point(0.5, 0.1), new Point(-1e308, 0.1)), HtmlColors.Lime, 3),
+            new RectAnnotation(new Rectangle(0.9, 0.95, double.MaxValue, double.MaxValue), HtmlColors.Yellow),
+            new MarkerAnnotation(new Point(-1e308, 1e308), MarkerStyle.Star),
+            new LabelAnnotation(new Point(1e308, 0.5), "far"),
+        ], frame);
+
+        driver.SkippedCount.Should().Be(0, "only NaN and infinite coordinates are skipped");
+        Pixel(frame, 80, 50).Should().Equal([(byte)0, (byte)0, (byte)255], "the wedge towards x = 1e308 is filled");
+        Pixel(frame, 80, 25).Should().Equal([(byte)0, (byte)0, (byte)255], "so far away, the wedge is a band between y = 0.2 and 0.8");
+        Pixel(frame, 80, 15).Should().Equal([(byte)0, (byte)0, (byte)0], "above the band");
+        Pixel(frame, 10, 50).Should().Equal([(byte)0, (byte)0, (byte)0], "left of the band");
+        Pixel(frame, 10, 10).Should().Equal([(byte)0, (byte)255, (byte)0], "the line goes left from (50, 10)");
+        Pixel(frame, 60, 10).Should().Equal([(byte)0, (byte)0, (byte)0], "and not right");
+        Pixel(frame, 95, 95).Should().Equal([(byte)0, (byte)255, (byte)255], "the rectangle's corner in the frame is drawn");
     }
 
     [Fact]
@@ -317,6 +352,8 @@ public sealed class RasterAnnotationDriverTests
         new RasterAnnotationDriver(options).Render(annotations, frame);
         return frame;
     }
+
+    private static byte[] Pixel(BgrFrame frame, int x, int y) => frame.GetRow(y).Slice(x * 3, 3).ToArray();
 
     private static (int Left, int Top, int Right, int Bottom) InkBox(BgrFrame frame)
     {
