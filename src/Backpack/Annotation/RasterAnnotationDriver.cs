@@ -393,11 +393,12 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
         if (background)
         {
             var (width, _, _) = HersheyFont.Measure(text, scale, thickness);
-            // A box hugging the glyphs: from the cap line to the bottom of capitals, or of descenders when the
-            // text has any, one pixel of padding around; the glyph origin line is BaseLine units above originY.
+            // A box hugging the glyphs: from the cap line, or the top of taller glyphs (brackets, i, $), to the bottom
+            // of capitals or descenders, one pixel of padding around; the glyph origin line is BaseLine units above originY.
             var half = thickness / 2.0;
-            var top = originY + (int)Math.Floor(((HersheyFont.CapTop - HersheyFont.BaseLine) * scale) - half) - 1;
-            var bottom = originY + (int)Math.Ceiling(((HersheyFont.Bottom(text) - HersheyFont.BaseLine) * scale) + half);
+            var (glyphTop, glyphBottom) = HersheyFont.VerticalExtent(text);
+            var top = originY + (int)Math.Floor(((glyphTop - HersheyFont.BaseLine) * scale) - half) - 1;
+            var bottom = originY + (int)Math.Ceiling(((glyphBottom - HersheyFont.BaseLine) * scale) + half);
             var left = originX - 1;
             var right = originX + width;
             if (color.IsOpaque)

@@ -36,6 +36,30 @@ public sealed class RasterAnnotationDriverTests
         GoldenImage.Check(frame, $"label-{horizontal}-{vertical}".ToLowerInvariant());
     }
 
+    [Fact]
+    public void The_box_behind_a_label_holds_its_tallest_glyphs()
+    {
+        using var frame = Render(160, 80, [new LabelAnnotation(new Point(0.1, 0.7), "(|ij$)~", HtmlColors.Yellow, size: 2)],
+            new RasterAnnotationOptions { LabelBackground = true, AntiAliasing = false, UnitFontHeight = 80 });
+
+        int top = int.MaxValue, bottom = -1, left = int.MaxValue, right = -1;
+        ForEachPixel(frame, (x, y, pixel) =>
+        {
+            if (pixel is [0, 255, 255])
+            {
+                (left, top, right, bottom) = (Math.Min(left, x), Math.Min(top, y), Math.Max(right, x), Math.Max(bottom, y));
+            }
+        });
+        ForEachPixel(frame, (x, y, pixel) =>
+        {
+            if (pixel is not [64, 64, 64])
+            {
+                (x >= left && x <= right && y >= top && y <= bottom).Should().BeTrue($"({x}, {y}) is drawn, so it lies on the yellow box ({left}, {top})-({right}, {bottom})");
+            }
+        });
+        (bottom - top).Should().BeGreaterThan(20, "the box spans brackets 14 font units high at scale 2");
+    }
+
     // Reference boxes: the pixels Python Backpack's OpenCV driver draws for "Hg 0.5" at (0.5, 0.5), size 2, on
     // 400x200 (cv2.putText with the driver's anchor shifts; computed with Debian's python3-opencv 4.6).
     [Theory]
@@ -351,6 +375,17 @@ public sealed class RasterAnnotationDriverTests
         frame.Fill(Background.B, Background.G, Background.R);
         new RasterAnnotationDriver(options).Render(annotations, frame);
         return frame;
+    }
+
+    private static void ForEachPixel(BgrFrame frame, Action<int, int, byte[]> visit)
+    {
+        for (var y = 0; y < frame.Height; y++)
+        {
+            for (var x = 0; x < frame.Width; x++)
+            {
+                visit(x, y, Pixel(frame, x, y));
+            }
+        }
     }
 
     private static byte[] Pixel(BgrFrame frame, int x, int y) => frame.GetRow(y).Slice(x * 3, 3).ToArray();
