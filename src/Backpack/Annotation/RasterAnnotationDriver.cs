@@ -22,7 +22,8 @@ namespace Backpack.Annotation;
 /// </para>
 /// <para>
 /// Rendering allocates nothing once the driver has seen a frame size and the glyph sizes of its labels. The
-/// driver owns scratch buffers of about one byte per frame pixel: use one driver per thread.
+/// driver owns scratch buffers of about one byte per frame pixel and a cache of rasterised glyphs of at most
+/// 32 MiB (glyphs over 256 × 256 pixels are drawn without it): use one driver per thread.
 /// </para>
 /// </remarks>
 /// <example>
@@ -70,6 +71,22 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
     public RasterAnnotationOptions Options => _options;
 
     internal int CachedGlyphCount => _glyphs.Count;
+
+    internal long CachedGlyphBytes => _glyphs.Bytes;
+
+    /// <summary>Glyph bitmaps larger than this are not cached but drawn directly (tests set it to compare both ways).</summary>
+    internal int MaxCachedGlyphBytes
+    {
+        get => _glyphs.MaxGlyphBytes;
+        init => _glyphs.MaxGlyphBytes = value;
+    }
+
+    /// <summary>The most the glyph cache holds in all.</summary>
+    internal long GlyphCacheLimit
+    {
+        get => _glyphs.MaxCacheBytes;
+        init => _glyphs.MaxCacheBytes = value;
+    }
 
     /// <inheritdoc/>
     protected override void BeginRender(BgrFrame context)

@@ -36,6 +36,65 @@ public sealed class RasterAnnotationDriverTests
         GoldenImage.Check(frame, $"label-{horizontal}-{vertical}".ToLowerInvariant());
     }
 
+    [Theory]
+    [InlineData(HorizontalAnchor.Left, VerticalAnchor.Bottom)]
+    [InlineData(HorizontalAnchor.Center, VerticalAnchor.Center)]
+    public void Text_too_large_to_cache_is_drawn_directly_and_looks_the_same(HorizontalAnchor horizontal, VerticalAnchor vertical)
+    {
+        using var frame = BgrFrame.Create(160, 80);
+        frame.Fill(Background.B, Background.G, Background.R);
+        var driver = new RasterAnnotationDriver { MaxCachedGlyphBytes = 0 };
+
+        driver.Render([
+            new MarkerAnnotation(new Point(0.5, 0.5), MarkerStyle.Cross, HtmlColors.Red),
+            new LabelAnnotation(new Point(0.5, 0.5), "Hg 0.5", HtmlColors.White, horizontal, vertical, size: 5),
+        ], frame);
+
+        driver.CachedGlyphCount.Should().Be(0);
+        GoldenImage.Check(frame, $"label-{horizontal}-{vertical}".ToLowerInvariant());
+    }
+
+    [Fact]
+    public void Glyphs_too_large_for_the_cache_are_not_kept()
+    {
+        var driver = new RasterAnnotationDriver();
+        using var frame = BgrFrame.Create(400, 400);
+
+        driver.Render([new LabelAnnotation(new Point(0.1, 0.9), "W", size: 40)], frame);
+        driver.Render([new LabelAnnotation(new Point(0.1, 0.9), "W", size: 1)], frame);
+
+        driver.CachedGlyphCount.Should().Be(1, "only the small W is cached; the large one would take about 147 KB");
+        frame.GetRow(200).ToArray().Should().Contain(255, "the large W was drawn");
+    }
+
+    [Fact]
+    public void The_glyph_cache_stays_within_its_limit_when_text_sizes_keep_changing()
+    {
+        var driver = new RasterAnnotationDriver { GlyphCacheLimit = 100_000 };
+        using var frame = BgrFrame.Create(400, 400);
+
+        for (var size = 1.0; size < 10; size += 0.25)
+        {
+            driver.Render([new LabelAnnotation(new Point(0.1, 0.9), "W@", size: size)], frame);
+            driver.CachedGlyphBytes.Should().BeInRange(1, 100_000);
+        }
+    }
+
+    [Fact]
+    public void A_huge_label_on_a_very_high_frame_is_drawn_without_an_overflow()
+    {
+        // Font scale 8192 and strokes 8192 pixels thick: a cached "@" would need 90 115 x 90 114 pixels, more than an int counts.
+        using var frame = BgrFrame.Create(64, 16384);
+        var driver = new RasterAnnotationDriver(new RasterAnnotationOptions { UnitFontHeight = 200 });
+
+        // Placed so that the first point of the "@", 9 units right of its left bearing and 2 above the baseline,
+        // lands on the middle of the frame: the origin is 9 · 8192 pixels left and 7 · 8192 below it.
+        driver.Render([new LabelAnnotation(new Point((32 - (9 * 8192)) / 64.0, (8192 + (7 * 8192)) / 16384.0), "@", HtmlColors.White, size: 100)], frame);
+
+        frame.GetRow(8192).ToArray().Should().OnlyContain(b => b == 255, "the stroke, 8192 pixels thick, covers the middle of the frame");
+        driver.CachedGlyphCount.Should().Be(0);
+    }
+
     [Fact]
     public void The_box_behind_a_label_holds_its_tallest_glyphs()
     {
