@@ -63,6 +63,13 @@ public sealed class AwsClientOptions
     /// <summary>The longest wait between two attempts. Default 20 s.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long one attempt may wait for its connection to be established before it counts as a network failure
+    /// (and is retried within <see cref="Timeout"/>). <see langword="null"/> (default): the shorter of
+    /// <see cref="Timeout"/> and 10 s. Internal: tests shorten it to reach an endpoint that never accepts quickly.
+    /// </summary>
+    internal TimeSpan? ConnectTimeout { get; init; }
+
     /// <summary>The clock for signing times, timeouts and backoff waits. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -94,6 +101,10 @@ public sealed class AwsClientOptions
         if (MaxAttempts is < 1 or > 20)
         {
             throw new ArgumentException($"AwsClientOptions.MaxAttempts must be between 1 and 20; it was {MaxAttempts}.", parameterName);
+        }
+        if (ConnectTimeout is { } connectTimeout && (connectTimeout <= TimeSpan.Zero || connectTimeout > Timeout))
+        {
+            throw new ArgumentException($"AwsClientOptions.ConnectTimeout must be positive and at most Timeout ({Timeout}); it was {connectTimeout}.", parameterName);
         }
         if (RetryBaseDelay < TimeSpan.Zero || MaxRetryDelay < RetryBaseDelay)
         {

@@ -1,6 +1,6 @@
 namespace Backpack.Aws.Tests;
 
-/// <summary>Tests that change process-wide environment variables run one at a time, apart from every other test.</summary>
+/// <summary>Tests that change or count process-wide state (environment variables, running senders) run one at a time, apart from every other test.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProcessEnvironmentTests
 {

@@ -36,8 +36,27 @@ internal sealed record MediaProbe(string Codec, int Width, int Height, string Fr
     /// <summary>Decodes the file and returns the mean luma of each frame, in presentation order (for frames that carry their number as brightness).</summary>
     internal static IReadOnlyList<double> MeanLuma(string path)
     {
+        var bytes = Decode(path, "-vf", "scale=8:8", "-f", "rawvideo", "-pix_fmt", "gray", "-");
+        return [.. Enumerable.Range(0, bytes.Length / 64).Select(frame => bytes.AsSpan(frame * 64, 64).ToArray().Average(value => (double)value))];
+    }
+
+    /// <summary>
+    /// The grey level each coded frame shows, in presentation order, with no frame made up for gaps in time:
+    /// the mean decoded luma taken back from limited range to the 0–255 level of the BGR frame that was put
+    /// (what <see cref="TestFrames.IndexOf"/> reads), whatever the colour matrix.
+    /// </summary>
+    internal static IReadOnlyList<double> CodedFrameLevels(string path)
+    {
+        const int planes = (8 * 8) + (2 * 4 * 4);
+        var bytes = Decode(path, "-fps_mode", "passthrough", "-vf", "scale=8:8", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-");
+        return [.. Enumerable.Range(0, bytes.Length / planes).Select(frame =>
+            (bytes.AsSpan(frame * planes, 64).ToArray().Average(value => (double)value) - 16) * 255 / 219)];
+    }
+
+    private static byte[] Decode(string path, params string[] outputArguments)
+    {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "-v", "error", "-i", path, "-vf", "scale=8:8", "-f", "rawvideo", "-pix_fmt", "gray", "-" })
+        foreach (var argument in new[] { "-v", "error", "-i", path }.Concat(outputArguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -47,8 +66,7 @@ internal sealed record MediaProbe(string Codec, int Width, int Height, string Fr
         process.StandardOutput.BaseStream.CopyTo(output);
         process.WaitForExit(60_000).Should().BeTrue();
         process.ExitCode.Should().Be(0, error.Result);
-        var bytes = output.ToArray();
-        return [.. Enumerable.Range(0, bytes.Length / 64).Select(frame => bytes.AsSpan(frame * 64, 64).ToArray().Average(value => (double)value))];
+        return output.ToArray();
     }
 
     private static string Run(string program, params string[] arguments)

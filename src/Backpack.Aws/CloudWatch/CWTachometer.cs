@@ -58,7 +58,7 @@ public sealed class CWTachometer : TickerTachometer
         string? name = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null)
-        : this(new Sender(new CloudWatchTimerAdapter(metricNamespace, metricName, dimensions, region, loggerFactory)), statsInterval, name, timeProvider, loggerFactory)
+        : this(new Sender(), () => new CloudWatchTimerAdapter(metricNamespace, metricName, dimensions, region, loggerFactory), statsInterval, name, timeProvider, loggerFactory)
     {
     }
 
@@ -82,16 +82,33 @@ public sealed class CWTachometer : TickerTachometer
         string? name = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null)
-        : this(new Sender(new CloudWatchTimerAdapter(metricNamespace, metricName, dimensions, client, loggerFactory)), statsInterval, name, timeProvider, loggerFactory)
+        : this(new Sender(), () => new CloudWatchTimerAdapter(metricNamespace, metricName, dimensions, client, loggerFactory), statsInterval, name, timeProvider, loggerFactory)
     {
     }
 
-    private CWTachometer(Sender sender, TimeSpan? statsInterval, string? name, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
+    /// <summary>
+    /// The base checks the interval and name first; only then is the adapter (and maybe its client) created and the
+    /// sender started, so that a refused argument leaves nothing running. Should the adapter refuse its arguments, the
+    /// base's histogram is released.
+    /// </summary>
+    private CWTachometer(Sender sender, Func<CloudWatchTimerAdapter> createAdapter, TimeSpan? statsInterval, string? name, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
         : base(sender.Enqueue, statsInterval ?? DefaultStatsInterval, name ?? DefaultName, dispatcher: null, timeProvider,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CWTachometer>())
     {
         _sender = sender;
+        try
+        {
+            sender.Start(createAdapter());
+        }
+        catch
+        {
+            base.Dispose(disposing: true);
+            throw;
+        }
     }
+
+    /// <summary>How many senders are running in the process (started and not yet disposed), for tests.</summary>
+    internal static int RunningSenders => Volatile.Read(ref Sender.Running);
 
     /// <summary>The adapter that builds and sends the data points.</summary>
     public CloudWatchTimerAdapter Adapter => _sender.Adapter;
@@ -121,23 +138,33 @@ public sealed class CWTachometer : TickerTachometer
     /// <summary>The background sender: one report at a time, in order, off the frame loop.</summary>
     private sealed class Sender : IDisposable
     {
+        internal static int Running;
         private readonly Channel<(DateTimeOffset Timestamp, IntervalTimer Timer)> _queue;
         private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
+        private Task _loop = Task.CompletedTask;
+        private int _disposed;
         internal long Sent;
         internal long Failed;
         internal long Dropped;
 
-        internal Sender(CloudWatchTimerAdapter adapter)
+        /// <summary>Creates the queue; nothing runs until <see cref="Start"/>.</summary>
+        internal Sender()
         {
-            Adapter = adapter;
             _queue = Channel.CreateBounded<(DateTimeOffset, IntervalTimer)>(
                 new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
                 _ => Interlocked.Increment(ref Dropped));
-            _loop = Task.Run(SendLoopAsync);
         }
 
-        internal CloudWatchTimerAdapter Adapter { get; }
+        /// <summary>Set by <see cref="Start"/>, which the tachometer's constructor calls.</summary>
+        internal CloudWatchTimerAdapter Adapter { get; private set; } = null!;
+
+        /// <summary>Takes the adapter (disposed with the sender) and starts sending.</summary>
+        internal void Start(CloudWatchTimerAdapter adapter)
+        {
+            Adapter = adapter;
+            Interlocked.Increment(ref Running);
+            _loop = Task.Run(SendLoopAsync);
+        }
 
         /// <summary>Called inside Tick: queues the report and returns at once.</summary>
         internal void Enqueue(DateTimeOffset timestamp, IntervalTimer timer)
@@ -150,6 +177,10 @@ public sealed class CWTachometer : TickerTachometer
 
         internal void Complete(TimeSpan flushTimeout)
         {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
             _queue.Writer.TryComplete();
             if (!_loop.Wait(flushTimeout))
             {
@@ -161,8 +192,13 @@ public sealed class CWTachometer : TickerTachometer
 
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
             _stop.Dispose();
             Adapter.Dispose();
+            Interlocked.Decrement(ref Running);
         }
 
         private async Task SendLoopAsync()

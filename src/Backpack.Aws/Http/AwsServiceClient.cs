@@ -22,6 +22,7 @@ internal sealed partial class AwsServiceClient : IDisposable
     private readonly AwsClientOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _credentialsLock = new(1, 1);
+    private readonly SigV4Signer _signer = new();
     private AWSCredentials? _credentials;
     private DefaultAWSCredentialsIdentityResolver? _defaultChain;
 
@@ -42,7 +43,7 @@ internal sealed partial class AwsServiceClient : IDisposable
         _http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = options.Timeout < TimeSpan.FromSeconds(10) ? options.Timeout : TimeSpan.FromSeconds(10),
+            ConnectTimeout = options.ConnectTimeout ?? (options.Timeout < TimeSpan.FromSeconds(10) ? options.Timeout : TimeSpan.FromSeconds(10)),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             UseCookies = false,
         })
@@ -61,8 +62,13 @@ internal sealed partial class AwsServiceClient : IDisposable
     internal Uri Endpoint { get; }
 
     /// <summary>Sends a request, retrying what is worth retrying, within the call timeout.</summary>
+    /// <remarks>
+    /// A network failure is any failure to exchange the request: a refused or reset connection, and a cancellation
+    /// nobody asked for, such as the handler's connect timeout. It is retried like a throttled answer while attempts and
+    /// time remain. Only <paramref name="cancellationToken"/> ends a call with <see cref="OperationCanceledException"/>.
+    /// </remarks>
     /// <exception cref="AwsServiceException">The service answered with an error.</exception>
-    /// <exception cref="TimeoutException">No answer within <see cref="AwsClientOptions.Timeout"/>.</exception>
+    /// <exception cref="TimeoutException">No answer within <see cref="AwsClientOptions.Timeout"/>, waits between attempts included.</exception>
     /// <exception cref="HttpRequestException">The endpoint could not be reached in any attempt.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     internal async Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken)
@@ -73,6 +79,7 @@ internal sealed partial class AwsServiceClient : IDisposable
         string? lastProblem = null;
         for (var attempt = 1; ; attempt++)
         {
+            RetryConditionHeaderValue? retryAfter = null;
             try
             {
                 var credentials = await CredentialsAsync(request.Operation, token).ConfigureAwait(false);
@@ -90,27 +97,32 @@ internal sealed partial class AwsServiceClient : IDisposable
                     throw error;
                 }
                 lastProblem = $"{error.ErrorCode} (HTTP {error.StatusCode})";
-                await WaitBeforeRetryAsync(request, attempt, lastProblem, response.Headers.RetryAfter, token).ConfigureAwait(false);
+                retryAfter = response.Headers.RetryAfter;
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when ((exception is OperationCanceledException && !cancellationToken.IsCancellationRequested) || exception is HttpRequestException)
             {
-                LogTimedOut(_logger, SigningName, request.Operation, _options.Timeout.TotalSeconds, attempt);
-                throw new TimeoutException(
-                    $"{SigningName} {request.Operation} did not complete within {_options.Timeout.TotalSeconds:0.###} s " +
-                    $"({attempt} attempt(s) to {Endpoint.Host}{(lastProblem is null ? "" : "; last problem: " + lastProblem)}).");
-            }
-            catch (HttpRequestException exception) when (!token.IsCancellationRequested)
-            {
-                lastProblem = exception.HttpRequestError.ToString();
+                cancellationToken.ThrowIfCancellationRequested();
+                if (deadline.IsCancellationRequested)
+                {
+                    throw TimedOut(request, attempt, lastProblem);
+                }
+                lastProblem = NetworkProblem(exception);
                 if (attempt >= _options.MaxAttempts)
                 {
                     LogUnreachable(_logger, SigningName, request.Operation, Endpoint.Host, lastProblem, attempt);
                     throw new HttpRequestException(
-                        exception.HttpRequestError,
-                        $"{SigningName} {request.Operation} could not reach {Endpoint.GetLeftPart(UriPartial.Authority)} in {attempt} attempt(s): {exception.Message}",
+                        (exception as HttpRequestException)?.HttpRequestError ?? HttpRequestError.ConnectionError,
+                        $"{SigningName} {request.Operation} could not reach {Endpoint.GetLeftPart(UriPartial.Authority)} in {attempt} attempt(s): {NetworkMessage(exception)}",
                         exception);
                 }
-                await WaitBeforeRetryAsync(request, attempt, lastProblem, null, token).ConfigureAwait(false);
+            }
+            try
+            {
+                await WaitBeforeRetryAsync(request, attempt, lastProblem, retryAfter, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(request, attempt, lastProblem);
             }
         }
     }
@@ -122,6 +134,26 @@ internal sealed partial class AwsServiceClient : IDisposable
         _credentialsLock.Dispose();
         _defaultChain?.Dispose();
     }
+
+    private TimeoutException TimedOut(AwsRequest request, int attempts, string? lastProblem)
+    {
+        LogTimedOut(_logger, SigningName, request.Operation, _options.Timeout.TotalSeconds, attempts);
+        return new TimeoutException(
+            $"{SigningName} {request.Operation} did not complete within {_options.Timeout.TotalSeconds:0.###} s " +
+            $"({attempts} attempt(s) to {Endpoint.Host}{(lastProblem is null ? "" : "; last problem: " + lastProblem)}).");
+    }
+
+    /// <summary>A short name of a network failure for logs: the <see cref="HttpRequestError"/>, <c>ConnectTimeout</c>, or the exception's type.</summary>
+    private static string NetworkProblem(Exception exception) => exception switch
+    {
+        HttpRequestException http => http.HttpRequestError.ToString(),
+        OperationCanceledException { InnerException: TimeoutException } => "ConnectTimeout",
+        _ => exception.GetType().Name,
+    };
+
+    /// <summary>What went wrong, in words: a cancellation nobody asked for says why through its inner exception.</summary>
+    private static string NetworkMessage(Exception exception) =>
+        exception is OperationCanceledException { InnerException: { } inner } ? inner.Message : exception.Message;
 
     private async Task WaitBeforeRetryAsync(AwsRequest request, int attempt, string problem, RetryConditionHeaderValue? retryAfterHeader, CancellationToken token)
     {
@@ -202,7 +234,7 @@ internal sealed partial class AwsServiceClient : IDisposable
         {
             headers.Add(new("Content-Type", request.ContentType));
         }
-        var signature = SigV4Signer.Sign(
+        var signature = _signer.Sign(
             request.Method.Method, uri.AbsolutePath, query, headers, payloadHash,
             credentials.AccessKey, credentials.SecretKey, Region, SigningName, signedAt);
 

@@ -203,7 +203,8 @@ public sealed partial class AutoIdentity
             }
             while (nextToken is not null && pages < 1000);
         }
-        catch (Exception exception) when (exception is AwsServiceException or TimeoutException or HttpRequestException or InvalidOperationException)
+        catch (Exception exception) when (exception is AwsServiceException or TimeoutException or HttpRequestException or InvalidOperationException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new AutoIdentityError(
                 $"Could not list the application instances of {panorama.Region} to find {id}: {exception.Message}", id, panorama.Region, exception);

@@ -10,8 +10,8 @@ namespace Backpack.Aws.Identity;
 /// id and host name — and says which source answered.
 /// </summary>
 /// <remarks>
-/// A source that cannot answer is skipped with its reason in <see cref="ResolvedIdentity.Skipped"/> (and a log
-/// line); the host always answers. Panorama needs <c>panorama:ListApplicationInstances</c>; the other sources need
+/// A source that cannot answer, whatever the reason, is skipped with it in <see cref="ResolvedIdentity.Skipped"/> (and a
+/// log line), and the next source is asked; the host always answers. Panorama needs <c>panorama:ListApplicationInstances</c>; the other sources need
 /// no permission. Thread-safe; each call resolves anew.
 /// <example>
 /// <code>
@@ -50,6 +50,7 @@ public sealed partial class IdentityResolver
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<ResolvedIdentity> ResolveAsync(CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var skipped = new List<string>();
         return await PanoramaAsync(skipped, cancellationToken).ConfigureAwait(false)
             ?? Greengrass(skipped)
@@ -82,6 +83,8 @@ public sealed partial class IdentityResolver
             Region = region,
             EndpointUrl = _options.PanoramaEndpointUrl,
             Credentials = _options.Credentials,
+            Timeout = _options.PanoramaTimeout,
+            ConnectTimeout = _options.PanoramaConnectTimeout,
             TimeProvider = _options.TimeProvider,
             LoggerFactory = _options.LoggerFactory,
         });
@@ -91,9 +94,9 @@ public sealed partial class IdentityResolver
             return new ResolvedIdentity(IdentitySource.Panorama, identity.DeviceId ?? identity.ApplicationInstanceId, identity.DeviceName, region, identity,
                 new Dictionary<string, string>(), skipped);
         }
-        catch (AutoIdentityError error)
+        catch (Exception exception) when (IsSourceFailure(exception, cancellationToken))
         {
-            Skip(skipped, IdentitySource.Panorama, error.Message);
+            Skip(skipped, IdentitySource.Panorama, exception is AutoIdentityError ? exception.Message : Describe(exception));
             return null;
         }
     }
@@ -139,12 +142,28 @@ public sealed partial class IdentityResolver
             }
             return new ResolvedIdentity(IdentitySource.Ec2, instanceId, null, document.GetValueOrDefault("region"), null, details, skipped);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutException or JsonException)
+        catch (JsonException exception)
         {
-            Skip(skipped, IdentitySource.Ec2, $"no instance metadata at {endpoint.GetLeftPart(UriPartial.Authority)} ({exception.Message})");
+            Skip(skipped, IdentitySource.Ec2, $"the instance identity document at {endpoint.GetLeftPart(UriPartial.Authority)} is not a JSON object ({exception.Message})");
+            return null;
+        }
+        catch (Exception exception) when (IsSourceFailure(exception, cancellationToken))
+        {
+            Skip(skipped, IdentitySource.Ec2, $"no instance metadata at {endpoint.GetLeftPart(UriPartial.Authority)} ({Describe(exception)})");
             return null;
         }
     }
+
+    /// <summary>
+    /// True for any failure of one source except the caller's own cancellation: a source that cannot answer, for
+    /// whatever reason, is skipped so that the next one is asked (the host always answers).
+    /// </summary>
+    private static bool IsSourceFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
+
+    /// <summary>The message of an expected network failure; the type too of anything else, which would say nothing alone.</summary>
+    private static string Describe(Exception exception) =>
+        exception is HttpRequestException or TimeoutException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
 
     private ResolvedIdentity Host(List<string> skipped)
     {

@@ -34,6 +34,12 @@ public sealed class IdentityResolverOptions
     /// <summary>Where the resolver logs which sources it tried. Default: nowhere.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>The longest one Panorama call may take, retries included (shortened in tests).</summary>
+    internal TimeSpan PanoramaTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one Panorama connection attempt may take; <see langword="null"/>: the client's default (shortened in tests).</summary>
+    internal TimeSpan? PanoramaConnectTimeout { get; init; }
+
     /// <summary>Reads an environment variable (replaced in tests).</summary>
     internal Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
 

@@ -10,6 +10,7 @@ internal static class InstanceMetadataClient
     /// <summary>Reads <c>/latest/dynamic/instance-identity/document</c>.</summary>
     /// <exception cref="HttpRequestException">The service is not there or refused.</exception>
     /// <exception cref="TimeoutException">The service did not answer in time.</exception>
+    /// <exception cref="JsonException">The document is not a JSON object.</exception>
     internal static async Task<IReadOnlyDictionary<string, string>> IdentityDocumentAsync(Uri endpoint, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = timeout }) { Timeout = Timeout.InfiniteTimeSpan };
@@ -24,6 +25,10 @@ internal static class InstanceMetadataClient
         var document = await SendAsync(http, documentRequest, timeout, timeProvider, cancellationToken).ConfigureAwait(false);
 
         using var json = JsonDocument.Parse(document);
+        if (json.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"The document is a JSON {json.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object.");
+        }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in json.RootElement.EnumerateObject())
         {

@@ -12,14 +12,26 @@ namespace Backpack.Aws.Signing;
 /// The signer signs exactly the headers it is given (the caller adds <c>host</c>, <c>x-amz-date</c> and,
 /// with temporary credentials, <c>x-amz-security-token</c>). Paths are normalised and URI-encoded once more,
 /// as every service but S3 expects; the query is decoded, strictly re-encoded and sorted.
-/// Stateless and thread-safe.
+/// <para>
+/// Each instance (one per service client) keeps the signing key it derived last, as the AWS SDKs do: a client signs
+/// every request of a day with the same key. Kept with it are the access key id, date, region and service it was
+/// derived for and the SHA-256 of the secret access key, which tells a changed secret from the same one; the secret
+/// itself is never kept, and nothing kept is printed. Thread-safe: the key and its description are replaced together.
+/// </para>
 /// </remarks>
-internal static class SigV4Signer
+internal sealed class SigV4Signer
 {
     internal const string Algorithm = "AWS4-HMAC-SHA256";
 
     /// <summary>The hex SHA-256 of an empty payload.</summary>
     internal const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    /// <summary>The signing key derived last, or null before the first request.</summary>
+    private DerivedKey? _lastKey;
+    private int _keysDerived;
+
+    /// <summary>How many signing keys this signer derived (the others came from its cache), for tests.</summary>
+    internal int KeysDerived => Volatile.Read(ref _keysDerived);
 
     /// <summary>Signs one request.</summary>
     /// <param name="method">HTTP method, as sent (<c>GET</c>, <c>POST</c>).</param>
@@ -28,11 +40,11 @@ internal static class SigV4Signer
     /// <param name="headers">Every header to sign, in any order; a name may repeat.</param>
     /// <param name="payloadHash">Lower-case hex SHA-256 of the body.</param>
     /// <param name="accessKeyId">The access key id.</param>
-    /// <param name="secretAccessKey">The secret key; used only to derive the signing key, never stored or printed.</param>
+    /// <param name="secretAccessKey">The secret key; used only to derive the signing key (and hashed to recognise it), never stored or printed.</param>
     /// <param name="region">The signing region, e.g. <c>us-east-1</c>.</param>
     /// <param name="service">The signing name of the service, e.g. <c>monitoring</c>.</param>
     /// <param name="signedAt">The signing time; must match the request's <c>x-amz-date</c>.</param>
-    internal static SigV4Signature Sign(
+    internal SigV4Signature Sign(
         string method,
         string path,
         string query,
@@ -60,7 +72,7 @@ internal static class SigV4Signer
         var scope = $"{date}/{region}/{service}/aws4_request";
         var stringToSign = string.Join('\n', Algorithm, amzDate, scope, HexSha256(Encoding.UTF8.GetBytes(canonicalRequest)));
 
-        var key = SigningKey(secretAccessKey, date, region, service);
+        var key = SigningKey(accessKeyId, secretAccessKey, date, region, service);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
 
         var authorization = $"{Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
@@ -74,21 +86,44 @@ internal static class SigV4Signer
     /// <summary>Lower-case hex SHA-256 of a payload.</summary>
     internal static string HexSha256(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload));
 
-    /// <summary>The last derived key: a client signs every request of a day with the same one, as the AWS SDKs cache it.</summary>
-    private static DerivedKey? s_lastKey;
-
-    private sealed record DerivedKey(string Secret, string Date, string Region, string Service, byte[] Key);
-
-    private static byte[] SigningKey(string secretAccessKey, string date, string region, string service)
+    private byte[] SigningKey(string accessKeyId, string secretAccessKey, string date, string region, string service)
     {
-        var last = s_lastKey;
-        if (last is not null && ReferenceEquals(last.Secret, secretAccessKey) && last.Date == date && last.Region == region && last.Service == service)
+        Span<byte> secretHash = stackalloc byte[SHA256.HashSizeInBytes];
+        HashSecret(secretAccessKey, secretHash);
+        var last = _lastKey;
+        if (last is not null && last.IsFor(accessKeyId, secretHash, date, region, service))
         {
             return last.Key;
         }
         var key = DeriveKey(secretAccessKey, date, region, service);
-        s_lastKey = new DerivedKey(secretAccessKey, date, region, service, key);
+        Interlocked.Increment(ref _keysDerived);
+        _lastKey = new DerivedKey(accessKeyId, secretHash.ToArray(), date, region, service, key);
         return key;
+    }
+
+    /// <summary>The SHA-256 of the secret's UTF-8 bytes, which are wiped after use.</summary>
+    private static void HashSecret(string secretAccessKey, Span<byte> hash)
+    {
+        var length = Encoding.UTF8.GetByteCount(secretAccessKey);
+        var bytes = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(secretAccessKey, bytes);
+        SHA256.HashData(bytes, hash);
+        CryptographicOperations.ZeroMemory(bytes);
+    }
+
+    /// <summary>A derived signing key and what it was derived for; the secret only as its SHA-256. Deliberately not a record: no generated ToString or equality.</summary>
+    private sealed class DerivedKey(string accessKeyId, byte[] secretHash, string date, string region, string service, byte[] key)
+    {
+        internal byte[] Key { get; } = key;
+
+        internal bool IsFor(string otherAccessKeyId, ReadOnlySpan<byte> otherSecretHash, string otherDate, string otherRegion, string otherService) =>
+            string.Equals(accessKeyId, otherAccessKeyId, StringComparison.Ordinal)
+            && string.Equals(date, otherDate, StringComparison.Ordinal)
+            && string.Equals(region, otherRegion, StringComparison.Ordinal)
+            && string.Equals(service, otherService, StringComparison.Ordinal)
+            && secretHash.AsSpan().SequenceEqual(otherSecretHash);
+
+        public override string ToString() => $"signing key for {accessKeyId}/{date}/{region}/{service}";
     }
 
     private static byte[] DeriveKey(string secretAccessKey, string date, string region, string service)

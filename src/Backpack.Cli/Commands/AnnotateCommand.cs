@@ -63,12 +63,7 @@ internal static class AnnotateCommand
             stderr.WriteLine($"backpack annotate: {sceneFile.FullName}: {exception.Message}");
             return ExitCodes.BadInput;
         }
-        catch (IOException exception)
-        {
-            stderr.WriteLine($"backpack annotate: cannot read the scene {sceneFile.FullName}: {exception.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (UnauthorizedAccessException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"backpack annotate: cannot read the scene {sceneFile.FullName}: {exception.Message}");
             return ExitCodes.BadInput;
@@ -94,7 +89,15 @@ internal static class AnnotateCommand
 
         if (output is not null)
         {
-            frame.SavePng(output.FullName);
+            try
+            {
+                frame.SavePng(output.FullName);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"backpack annotate: cannot write {output.FullName}: {exception.Message}");
+                return ExitCodes.BadInput;
+            }
             stdout.WriteLine($"wrote {output.FullName}");
         }
         stdout.WriteLine($"rendered {annotations.Count} annotations on {width}x{height}, {repeat} time(s) after one warm-up");

@@ -34,7 +34,7 @@ internal static class IdentityCommand
         return command;
     }
 
-    /// <summary>Prints the source and the identity block; returns 0, or 1 with the error's message.</summary>
+    /// <summary>Prints the source and the identity block; returns 0, or 1 with a message on <paramref name="error"/>, whatever went wrong.</summary>
     internal static async Task<int> RunAsync(string? region, string? endpointUrl, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         Uri? endpoint = null;
@@ -60,11 +60,19 @@ internal static class IdentityCommand
             await output.WriteLineAsync(identity.ToString()).ConfigureAwait(false);
             return ExitCodes.Success;
         }
-        catch (Exception exception) when (exception is ArgumentException or AutoIdentityError or AwsServiceException or TimeoutException or HttpRequestException or InvalidOperationException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            var message = exception is ArgumentException { ParamName: { } name } argument
-                ? argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
-                : exception.Message;
+            await error.WriteLineAsync("Cancelled before the identity was resolved.").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        catch (Exception exception) // Whatever went wrong, the user is told what, never left with a bare exit code.
+        {
+            var message = exception switch
+            {
+                ArgumentException { ParamName: { } name } argument => argument.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal),
+                ArgumentException or AutoIdentityError or AwsServiceException or TimeoutException or HttpRequestException or InvalidOperationException => exception.Message,
+                _ => $"{exception.GetType().Name}: {exception.Message}",
+            };
             await error.WriteLineAsync(message).ConfigureAwait(false);
             return ExitCodes.Failed;
         }

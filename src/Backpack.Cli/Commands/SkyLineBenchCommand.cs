@@ -136,7 +136,6 @@ internal static class SkyLineBenchCommand
                 skyLine.Put(frames[i]);
                 putTimes[i] = Stopwatch.GetTimestamp() - before;
             }
-            var statistics = skyLine.Statistics;
             process.Refresh();
             var residentGrowth = process.WorkingSet64 - residentBefore;
             var pooled = skyLine.PooledMemory;
@@ -178,7 +177,7 @@ internal static class SkyLineBenchCommand
                 string.Create(invariant, $" stop={stopping.TotalSeconds:0.00}s"));
             stdout.WriteLine(string.Create(invariant,
                 $"cpu_ms_per_frame={cpu.TotalMilliseconds / framesOut:0.000} p99_put_ms={p99:0.000} max_put_ms={max:0.000} frames_out={framesOut} " +
-                $"dropped={finalStatistics.FramesDropped + finalStatistics.FramesSkipped} encoder_delay_frames={statistics.EncoderDelayFrames?.ToString(invariant) ?? "-1"}"));
+                $"dropped={finalStatistics.FramesDropped + finalStatistics.FramesSkipped} encoder_delay_frames={finalStatistics.EncoderDelayFrames?.ToString(invariant) ?? "-1"}"));
             return ExitCodes.Success;
         }
         finally

@@ -17,34 +17,48 @@ internal static class DebianPackages
         [NativeLibraries.LibC] = "libc6",
     };
 
+    // Checked against `dpkg -S` of each element's plugin file by DebianPackagesTests.
     private static readonly Dictionary<string, string> Elements = new(StringComparer.Ordinal)
     {
+        ["queue"] = "libgstreamer1.0-0",
+        ["fakesink"] = "libgstreamer1.0-0",
+        ["identity"] = "libgstreamer1.0-0",
+        ["tee"] = "libgstreamer1.0-0",
+        ["filesink"] = "libgstreamer1.0-0",
+        ["filesrc"] = "libgstreamer1.0-0",
         ["appsrc"] = "gstreamer1.0-plugins-base",
         ["appsink"] = "gstreamer1.0-plugins-base",
         ["videoconvert"] = "gstreamer1.0-plugins-base",
         ["videoscale"] = "gstreamer1.0-plugins-base",
         ["videorate"] = "gstreamer1.0-plugins-base",
         ["videotestsrc"] = "gstreamer1.0-plugins-base",
-        ["queue"] = "libgstreamer1.0-0",
-        ["fakesink"] = "libgstreamer1.0-0",
-        ["identity"] = "libgstreamer1.0-0",
-        ["tee"] = "libgstreamer1.0-0",
-        ["filesink"] = "libgstreamer1.0-0",
-        ["x264enc"] = "gstreamer1.0-plugins-ugly",
+        ["matroskamux"] = "gstreamer1.0-plugins-good",
+        ["matroskademux"] = "gstreamer1.0-plugins-good",
+        ["mp4mux"] = "gstreamer1.0-plugins-good",
+        ["qtdemux"] = "gstreamer1.0-plugins-good",
+        ["splitmuxsink"] = "gstreamer1.0-plugins-good",
+        ["flvmux"] = "gstreamer1.0-plugins-good",
+        ["rtph264pay"] = "gstreamer1.0-plugins-good",
+        ["rtph264depay"] = "gstreamer1.0-plugins-good",
+        ["rtspsrc"] = "gstreamer1.0-plugins-good",
+        ["udpsink"] = "gstreamer1.0-plugins-good",
+        ["udpsrc"] = "gstreamer1.0-plugins-good",
+        ["v4l2h264enc"] = "gstreamer1.0-plugins-good",
         ["h264parse"] = "gstreamer1.0-plugins-bad",
         ["openh264enc"] = "gstreamer1.0-plugins-bad",
+        ["hlssink2"] = "gstreamer1.0-plugins-bad",
+        ["mpegtsmux"] = "gstreamer1.0-plugins-bad",
         ["srtsink"] = "gstreamer1.0-plugins-bad",
+        ["srtsrc"] = "gstreamer1.0-plugins-bad",
         ["rtmp2sink"] = "gstreamer1.0-plugins-bad",
-        ["hlssink2"] = "gstreamer1.0-plugins-good",
-        ["matroskamux"] = "gstreamer1.0-plugins-good",
-        ["mp4mux"] = "gstreamer1.0-plugins-good",
-        ["splitmuxsink"] = "gstreamer1.0-plugins-good",
-        ["rtph264pay"] = "gstreamer1.0-plugins-good",
-        ["v4l2h264enc"] = "gstreamer1.0-plugins-good",
-        ["vaapih264enc"] = "gstreamer1.0-vaapi",
+        ["x264enc"] = "gstreamer1.0-plugins-ugly",
         ["avdec_h264"] = "gstreamer1.0-libav",
         ["rtspclientsink"] = "gstreamer1.0-rtsp",
+        ["vaapih264enc"] = "gstreamer1.0-vaapi",
     };
+
+    /// <summary>The elements whose package is known (for tests).</summary>
+    internal static IEnumerable<string> KnownElements => Elements.Keys;
 
     /// <summary>The Debian package of a logical library name of <see cref="NativeLibraries"/>.</summary>
     internal static string ForLibrary(string library) =>

@@ -8,10 +8,14 @@ namespace Backpack.Streaming.SkyLines;
 /// Slots are made on demand up to a limit, so memory is bounded by the queue plus what the
 /// pipeline holds in flight.
 /// </summary>
-/// <remarks>Thread safe; every operation holds a short lock and allocates nothing once the slots exist.</remarks>
+/// <remarks>
+/// Thread safe; every operation holds a short lock and allocates nothing once the slots exist
+/// (<see cref="Prepare"/> makes them, off the application's thread).
+/// </remarks>
 internal sealed class FramePool : IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly Lock _prepareGate = new();
     private readonly Stack<FrameSlot> _free = new();
     private readonly List<FrameSlot> _all = [];
     private FrameSlot?[] _queue = [];
@@ -100,25 +104,53 @@ internal sealed class FramePool : IDisposable
 
     /// <summary>
     /// Makes sure at least <paramref name="slots"/> slots exist with <paramref name="bytes"/> of
-    /// memory each, written once so the pages are resident. Only free slots are grown.
+    /// memory each, written once so the pages are resident. Only free slots are grown. The memory is
+    /// allocated and written outside the queue's lock, so Put and the feeding thread go on meanwhile;
+    /// concurrent calls take turns. Heavy (milliseconds per megabyte): never call it from Put.
     /// </summary>
     internal void Prepare(int slots, int bytes)
     {
-        lock (_gate)
+        lock (_prepareGate)
         {
-            slots = Math.Min(slots, _maxSlots);
-            while (_all.Count < slots)
+            var growing = new List<FrameSlot>();
+            lock (_gate)
             {
-                var slot = new FrameSlot(this);
-                _all.Add(slot);
-                _free.Push(slot);
-            }
-            foreach (var slot in _free)
-            {
-                if (slot.Capacity < bytes)
+                if (_disposed)
                 {
-                    slot.EnsureCapacity(bytes);
-                    slot.Clear();
+                    return;
+                }
+                while (_all.Count < slots)
+                {
+                    // Counted at once, so that Rent does not make slots beyond the limit meanwhile.
+                    var slot = new FrameSlot(this);
+                    _all.Add(slot);
+                    growing.Add(slot);
+                }
+                var large = new List<FrameSlot>(_free.Count);
+                while (_free.Count > 0)
+                {
+                    var slot = _free.Pop();
+                    (slot.Capacity < bytes ? growing : large).Add(slot);
+                }
+                large.ForEach(_free.Push);
+            }
+            foreach (var slot in growing)
+            {
+                slot.EnsureCapacity(bytes);
+                slot.Clear();
+            }
+            lock (_gate)
+            {
+                foreach (var slot in growing)
+                {
+                    if (_disposed)
+                    {
+                        slot.Dispose();
+                    }
+                    else
+                    {
+                        _free.Push(slot);
+                    }
                 }
             }
         }

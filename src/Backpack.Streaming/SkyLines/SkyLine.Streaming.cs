@@ -77,6 +77,8 @@ public abstract partial class SkyLine
         }
         if (warmupBegan)
         {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state => state.Owner.PrepareBuffersForWarmup(state.Width, state.Height), (Owner: this, Width: width, Height: height), preferLocal: false);
             Raise(new SkyLineStateChangedEventArgs(SkyLineState.StartWarmup, SkyLineState.Warmup, null));
         }
         if (completed is { } warmup)
@@ -133,7 +135,8 @@ public abstract partial class SkyLine
             LogWarmupDone(Logger, _options.Name, format);
         }
         Raise(change);
-        // Building a pipeline takes a while: never on the application's thread, which is in Put.
+        // Building a pipeline (and preparing buffers, unless the warmup did) takes a while: never on the
+        // application's thread, which is in Put. Frames put meanwhile queue.
         ThreadPool.UnsafeQueueUserWorkItem(static state => state.Owner.StartQueuedSession(state.Session), (Owner: this, Session: session), preferLocal: false);
     }
 
@@ -151,23 +154,56 @@ public abstract partial class SkyLine
         Raise(change);
     }
 
+    /// <summary>Makes the session of a format current and sizes the queue for it; cheap (Put may be the caller).</summary>
     private Session CreateSessionLocked(StreamFormat format)
     {
         var session = new Session(this, ++_sessionCounter, format, Interlocked.Read(ref _framesPut));
-        var capacity = (int)Math.Clamp(_options.MaxQueuedBytes / session.Layout.Size, 1, _options.MaxQueuedFrames);
+        var capacity = QueueCapacity(session.Layout.Size);
         // In flight beyond the queue: appsrc's own queue, the frame being pushed, the last frame kept for
         // repeats, and what the encoder holds (one frame at low latency, dozens with look-ahead).
         _pool.Configure(capacity, capacity + 64);
-        // Buffers for the queue and a few in flight, allocated and touched now, so that the first
-        // frames do not pay for page faults inside Put.
-        _pool.Prepare(capacity + 4, session.Layout.Size);
         _session = session;
         return session;
+    }
+
+    private int QueueCapacity(int frameBytes) => (int)Math.Clamp(_options.MaxQueuedBytes / frameBytes, 1, _options.MaxQueuedFrames);
+
+    /// <summary>
+    /// Buffers for the queue and a few in flight, allocated and touched ahead, so that frames do not pay
+    /// for page faults inside Put. Heavy (about 17 MB at 1280×720 with the defaults): never on the
+    /// thread in Put.
+    /// </summary>
+    private void PrepareBuffers(int width, int height)
+    {
+        var frameBytes = new I420Layout(width, height).Size;
+        _pool.Prepare(QueueCapacity(frameBytes) + 4, frameBytes);
+    }
+
+    /// <summary>
+    /// When a warmup measures the size, the first frame tells it (almost always): the buffers are
+    /// prepared on the thread pool during the warmup rather than by the Put that ends it.
+    /// </summary>
+    private void PrepareBuffersForWarmup(int frameWidth, int frameHeight)
+    {
+        int width, height;
+        lock (_lifecycle)
+        {
+            if (_disposed || State is not (SkyLineState.StartWarmup or SkyLineState.Warmup))
+            {
+                return;
+            }
+            width = _width ?? RoundUpToEven(frameWidth);
+            height = _height ?? RoundUpToEven(frameHeight);
+        }
+        // Outside the lifecycle lock: the Put that ends the warmup takes it.
+        PrepareBuffers(width, height);
     }
 
     /// <summary>Starts a session's pipeline; on failure moves to Error (and schedules a restart) and returns false.</summary>
     private bool TryStartLocked(Session session, out SkyLineStateChangedEventArgs? failure)
     {
+        // Nothing to do when the warmup prepared them already.
+        PrepareBuffers(session.Format.Width, session.Format.Height);
         try
         {
             session.Start();
@@ -283,6 +319,8 @@ public abstract partial class SkyLine
         {
             var lost = session.Stop(drain, _options.StopTimeout);
             Interlocked.Add(ref _framesLostInFailures, lost);
+            // Kept for the statistics after the stop: the drain may have encoded the first frame only now.
+            Interlocked.Exchange(ref _lastEncoderDelayFrames, session.EncoderDelayFrames ?? -1);
         }
         Interlocked.Add(ref _framesLostInFailures, _pool.Clear());
         lock (_warmupGate)

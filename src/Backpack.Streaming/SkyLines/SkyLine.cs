@@ -88,6 +88,7 @@ public abstract partial class SkyLine : IDisposable
     private long _framesEncoded;
     private long _framesLostInFailures;
     private long _restarts;
+    private long _lastEncoderDelayFrames = -1;
     private bool _disposed;
 
     /// <summary>
@@ -98,7 +99,10 @@ public abstract partial class SkyLine : IDisposable
     /// <param name="options">How to stream; null for the defaults.</param>
     /// <param name="loggerFactory">Where logs go; null for none.</param>
     /// <exception cref="GStreamerUnavailableException">GStreamer or an element is missing; the message names the Debian package.</exception>
-    /// <exception cref="ArgumentException">The options are inconsistent or the encoder description does not parse.</exception>
+    /// <exception cref="ArgumentException">
+    /// The options are inconsistent, the encoder description does not parse, or
+    /// <see cref="SkyLineOptions.GStreamerLogFile"/> cannot be opened for writing.
+    /// </exception>
     /// <exception cref="FileNotFoundException">The options name a .env file that does not exist.</exception>
     protected SkyLine(SkyLineOptions? options, ILoggerFactory? loggerFactory)
     {
@@ -190,6 +194,7 @@ public abstract partial class SkyLine : IDisposable
         get
         {
             var session = _session;
+            var lastDelay = Interlocked.Read(ref _lastEncoderDelayFrames);
             return new SkyLineStatistics(
                 State,
                 Interlocked.Read(ref _framesPut),
@@ -199,7 +204,7 @@ public abstract partial class SkyLine : IDisposable
                 Interlocked.Read(ref _framesEncoded),
                 Interlocked.Read(ref _restarts),
                 _pool.Count,
-                session?.EncoderDelayFrames);
+                session is null ? (lastDelay >= 0 ? lastDelay : null) : session.EncoderDelayFrames);
         }
     }
 
@@ -222,8 +227,17 @@ public abstract partial class SkyLine : IDisposable
     /// <exception cref="InvalidOperationException">The SkyLine is already streaming or warming up; stop it first.</exception>
     /// <exception cref="ObjectDisposedException">The SkyLine was disposed.</exception>
     /// <remarks>
+    /// <para>
+    /// With all three values known, the work of starting happens on the calling thread before
+    /// StartStreaming returns: the queue's buffers are allocated and written once (about 17 MB at
+    /// 1280×720 with the defaults) and the pipeline is built and set playing — tens of milliseconds.
+    /// Call it when setting up, not from the frame loop. After a warmup that work happens on a
+    /// thread-pool thread instead, so the Put that ends the warmup returns as fast as any other.
+    /// </para>
+    /// <para>
     /// A pipeline that fails to start does not throw: the SkyLine goes to <see cref="SkyLineState.Error"/>,
     /// logs why, and retries as configured.
+    /// </para>
     /// </remarks>
     public void StartStreaming(double fps = UseLastValue, int width = UseLastValue, int height = UseLastValue)
     {
@@ -572,7 +586,16 @@ public abstract partial class SkyLine : IDisposable
     {
         if (options.GStreamerLogFile is { } file)
         {
-            GStreamerLog.AddFile(file);
+            try
+            {
+                GStreamerLog.AddFile(file);
+            }
+            catch (IOException exception)
+            {
+                throw new ArgumentException(
+                    $"GStreamerLogFile: {exception.Message} Expected a file path in an existing directory that this process may write.",
+                    nameof(options), exception);
+            }
         }
         if (options.GStreamerLogLevel is { } levels)
         {

@@ -242,7 +242,9 @@ public sealed class SkyLineOptions
 
     /// <summary>
     /// A file GStreamer's log is appended to, in GStreamer's format, as the original's
-    /// <c>gst_log_file</c> (GST_DEBUG_FILE). Process-wide. Default null.
+    /// <c>gst_log_file</c> (GST_DEBUG_FILE). Process-wide. Default null. Opened when a SkyLine is
+    /// made; a file that cannot be opened for appending makes the SkyLine's constructor throw
+    /// <see cref="ArgumentException"/> (parameter <c>options</c>) naming this option, the path and the reason.
     /// </summary>
     public string? GStreamerLogFile
     {

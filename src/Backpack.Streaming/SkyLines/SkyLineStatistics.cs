@@ -17,8 +17,9 @@ namespace Backpack.Streaming.SkyLines;
 /// <param name="Restarts">Pipelines rebuilt after an error.</param>
 /// <param name="QueuedFrames">Frames waiting for the encoder now.</param>
 /// <param name="EncoderDelayFrames">
-/// In the current session, how many frames had been put when the first encoded frame left the
-/// encoder: 1 means the encoder held nothing back. Null until the first frame was encoded.
+/// In the current session (or, once stopped or failed, the last one), how many frames had been put
+/// when the first encoded frame left the encoder: 1 means the encoder held nothing back. Null until
+/// a frame of that session was encoded.
 /// </param>
 public readonly record struct SkyLineStatistics(
     SkyLineState State,

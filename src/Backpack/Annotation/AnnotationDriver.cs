@@ -13,7 +13,7 @@ namespace Backpack.Annotation;
 /// <para>
 /// A driver rejects an annotation type it does not know with an <see cref="ArgumentException"/> naming the type.
 /// It may ignore what its back end cannot show, saying so once in the log. Annotations with NaN or infinite
-/// coordinates are skipped with a warning (at most one every 10 seconds, with the count of skipped ones).
+/// coordinates are skipped with a warning (at most one every 10 seconds, with the count of skipped ones per type).
 /// </para>
 /// <para>A driver keeps scratch state: use one driver per thread.</para>
 /// </remarks>
@@ -21,7 +21,9 @@ public abstract partial class AnnotationDriver<TContext>
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _reportedUnsupported = new(StringComparer.Ordinal);
-    private long _skippedSinceWarning;
+
+    // Skipped annotations since the last warning, per type in the order first seen: a handful of types at most.
+    private readonly List<(Type Type, long Count)> _skippedSinceWarning = [];
     private long _lastWarning = long.MinValue;
 
     /// <summary>Creates the driver.</summary>
@@ -129,22 +131,27 @@ public abstract partial class AnnotationDriver<TContext>
 
     /// <summary>
     /// Counts an annotation skipped because a coordinate is NaN or infinite and warns, at most once every
-    /// 10 seconds with the number skipped since the last warning.
+    /// 10 seconds, with the number skipped since the last warning and how many of each type.
     /// </summary>
     /// <param name="annotation">The annotation skipped.</param>
     protected void ReportNonFinite(Annotation annotation)
     {
         ArgumentNullException.ThrowIfNull(annotation);
         SkippedCount++;
-        _skippedSinceWarning++;
+        CountSkipped(annotation.GetType());
         var now = TimeProvider.GetTimestamp();
         if (_lastWarning != long.MinValue && TimeProvider.GetElapsedTime(_lastWarning, now) < WarningInterval)
         {
             return;
         }
-        LogNonFinite(Logger, annotation.GetType().Name, _skippedSinceWarning);
+        long total = 0;
+        foreach (var (_, count) in _skippedSinceWarning)
+        {
+            total += count;
+        }
+        LogNonFinite(Logger, total, string.Join(", ", _skippedSinceWarning.Select(entry => $"{entry.Count} {entry.Type.Name}")));
         _lastWarning = now;
-        _skippedSinceWarning = 0;
+        _skippedSinceWarning.Clear();
     }
 
     /// <summary>Logs, once per driver and <paramref name="feature"/>, that the back end cannot show something.</summary>
@@ -155,6 +162,19 @@ public abstract partial class AnnotationDriver<TContext>
         {
             LogUnsupported(Logger, GetType().Name, feature);
         }
+    }
+
+    private void CountSkipped(Type type)
+    {
+        for (var i = 0; i < _skippedSinceWarning.Count; i++)
+        {
+            if (_skippedSinceWarning[i].Type == type)
+            {
+                _skippedSinceWarning[i] = (type, _skippedSinceWarning[i].Count + 1);
+                return;
+            }
+        }
+        _skippedSinceWarning.Add((type, 1));
     }
 
     private void Dispatch(Annotation annotation, int index, TContext context)
@@ -190,8 +210,8 @@ public abstract partial class AnnotationDriver<TContext>
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Skipped {Count} {Type} annotation(s) with NaN or infinite coordinates")]
-    private static partial void LogNonFinite(ILogger logger, string type, long count);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Skipped {Count} annotation(s) with NaN or infinite coordinates: {CountsByType}")]
+    private static partial void LogNonFinite(ILogger logger, long count, string countsByType);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "{Driver} cannot show {Feature}; it is left out")]
     private static partial void LogUnsupported(ILogger logger, string driver, string feature);

@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Backpack.Geometry;
 
 namespace Backpack.Annotation;
 
@@ -107,6 +109,32 @@ public readonly record struct Color
         }
         return true;
     }
+
+    /// <summary>
+    /// A colour from its JSON form in a scene (docs/annotation.md): <c>"#rrggbb"</c>, <c>"#rrggbbaa"</c> (aa/255 is
+    /// the opacity), <c>[r, g, b]</c>, <c>[r, g, b, alpha]</c> or <c>{"r": r, "g": g, "b": b, "alpha": alpha}</c>
+    /// (alpha optional), with r, g, b integers from 0 to 255 and alpha the opacity from 0 to 1.
+    /// </summary>
+    /// <param name="json">The JSON value.</param>
+    /// <returns>The colour.</returns>
+    /// <exception cref="ArgumentException"><paramref name="json"/> is a default element that holds no value.</exception>
+    /// <exception cref="FormatException">
+    /// The value is not a colour; the message starts with the JSON path of the fault (<c>$</c>: the value itself) and
+    /// says which forms were expected and what was found.
+    /// </exception>
+    /// <example>
+    /// <code>
+    /// var zone = Color.FromJson("""[0, 255, 0, 0.4]""");   // lime, 40 % opaque
+    /// </code>
+    /// </example>
+    public static Color FromJson(JsonElement json) => GeometryJson.Read<Color>(json, SceneJsonReader.TryReadColor);
+
+    /// <summary>A colour from JSON text such as <c>"#ff8800"</c> (with its quotes); see <see cref="FromJson(JsonElement)"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The colour.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="FormatException">Not valid JSON, or not a colour; the message names the JSON path of the fault.</exception>
+    public static Color FromJson(string json) => GeometryJson.Parse<Color>(json, SceneJsonReader.TryReadColor);
 
     /// <summary>
     /// A pseudo-random colour for an identifier (a tracking id), the same for the same identifier and salt

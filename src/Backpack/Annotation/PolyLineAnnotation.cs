@@ -15,7 +15,10 @@ public sealed record PolyLineAnnotation : Annotation
     /// <param name="polyLine">The points, normalised, and whether the polyline is closed.</param>
     /// <param name="thickness">The outline thickness in pixels, 1 to 255.</param>
     /// <param name="color">The outline colour; null for the driver's default colour (white).</param>
-    /// <param name="fillColor">The fill colour of the inside; null for no fill. Only closed polylines are filled.</param>
+    /// <param name="fillColor">
+    /// The fill colour of the inside; null for no fill. An open polyline is filled too, as if its last point joined
+    /// its first (as Python Backpack's OpenCV driver fills it); only the outline stays open.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="polyLine"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="thickness"/> is out of range.</exception>
     public PolyLineAnnotation(PolyLine polyLine, int thickness = 1, Color? color = null, Color? fillColor = null)
@@ -36,6 +39,6 @@ public sealed record PolyLineAnnotation : Annotation
     /// <summary>The outline colour; null for the driver's default.</summary>
     public Color? Color { get; }
 
-    /// <summary>The fill colour; null for no fill.</summary>
+    /// <summary>The fill colour of the inside (of an open polyline too, as if closed); null for no fill.</summary>
     public Color? FillColor { get; }
 }

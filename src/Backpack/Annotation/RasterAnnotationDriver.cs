@@ -15,13 +15,15 @@ namespace Backpack.Annotation;
 /// <remarks>
 /// <para>
 /// Coordinates are normalised; a point (x, y) lands on pixel (⌊x·width⌋, ⌊y·height⌋) truncated towards zero,
-/// as in the original. Anything outside the frame is clipped; annotations with NaN or infinite coordinates are
-/// skipped with a warning. Text uses the Hershey plain font (ASCII; other characters show as <c>?</c>) at
+/// as in the original. Anything outside the frame is clipped, in double precision for lines and polygons, so that
+/// finite coordinates however far away are drawn in their direction; annotations with NaN or infinite coordinates
+/// are skipped with a warning. Text uses the Hershey plain font (ASCII; other characters show as <c>?</c>) at
 /// font scale frame height / 400 × size, thickness max(1, ⌊scale⌋).
 /// </para>
 /// <para>
 /// Rendering allocates nothing once the driver has seen a frame size and the glyph sizes of its labels. The
-/// driver owns scratch buffers of about one byte per frame pixel: use one driver per thread.
+/// driver owns scratch buffers of about one byte per frame pixel and a cache of rasterised glyphs of at most
+/// 32 MiB (glyphs over 256 × 256 pixels are drawn without it): use one driver per thread.
 /// </para>
 /// </remarks>
 /// <example>
@@ -40,9 +42,16 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
     private const int TextPadding = 2;
     private const double MaxPixel = 1e9;
 
+    /// <summary>
+    /// Normalised coordinates are first cut to ±this (a million frame widths away): scaled to pixels they stay finite
+    /// and exact to a small fraction of a pixel, and what is cut is too far away to change a pixel's direction.
+    /// </summary>
+    private const double NormalisedLimit = 1e6;
+
     private readonly RasterAnnotationOptions _options;
     private readonly CoverageMask _mask = new();
     private readonly Rasterizer _rasterizer = new();
+    private readonly Clipper _clipper = new();
     private readonly GlyphCache _glyphs = new();
     private double[] _xs = new double[16];
     private double[] _ys = new double[16];
@@ -62,6 +71,22 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
     public RasterAnnotationOptions Options => _options;
 
     internal int CachedGlyphCount => _glyphs.Count;
+
+    internal long CachedGlyphBytes => _glyphs.Bytes;
+
+    /// <summary>Glyph bitmaps larger than this are not cached but drawn directly (tests set it to compare both ways).</summary>
+    internal int MaxCachedGlyphBytes
+    {
+        get => _glyphs.MaxGlyphBytes;
+        init => _glyphs.MaxGlyphBytes = value;
+    }
+
+    /// <summary>The most the glyph cache holds in all.</summary>
+    internal long GlyphCacheLimit
+    {
+        get => _glyphs.MaxCacheBytes;
+        init => _glyphs.MaxCacheBytes = value;
+    }
 
     /// <inheritdoc/>
     protected override void BeginRender(BgrFrame context)
@@ -84,17 +109,18 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
     /// <inheritdoc/>
     protected override void AddLine(LineAnnotation line, BgrFrame context)
     {
-        if (!TryScale(line.Line.Pt1, context, out var x1, out var y1) || !TryScale(line.Line.Pt2, context, out var x2, out var y2))
+        if (!line.Line.Pt1.IsFinite || !line.Line.Pt2.IsFinite)
         {
             ReportNonFinite(line);
             return;
         }
         var color = line.Color ?? _options.DefaultColor;
-        if (color.Alpha <= 0)
+        var radius = line.Thickness / 2.0;
+        if (color.Alpha <= 0 || !TryPlaceSegment(line.Line.Pt1, line.Line.Pt2, context, radius, out var x1, out var y1, out var x2, out var y2))
         {
             return;
         }
-        Rasterizer.StrokeSegment(_mask, x1 + 0.5, y1 + 0.5, x2 + 0.5, y2 + 0.5, line.Thickness / 2.0);
+        Rasterizer.StrokeSegment(_mask, x1, y1, x2, y2, radius);
         Blender.Commit(_mask, context, color, _options.AntiAliasing);
     }
 
@@ -160,26 +186,18 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
     protected override void AddPolyLine(PolyLineAnnotation polyLine, BgrFrame context)
     {
         var points = polyLine.PolyLine.PointSpan;
-        if (_xs.Length < points.Length)
+        foreach (var point in points)
         {
-            _xs = new double[points.Length];
-            _ys = new double[points.Length];
-        }
-        for (var i = 0; i < points.Length; i++)
-        {
-            if (!TryScale(points[i], context, out var x, out var y))
+            if (!point.IsFinite)
             {
                 ReportNonFinite(polyLine);
                 return;
             }
-            _xs[i] = x + 0.5;
-            _ys[i] = y + 0.5;
         }
-        var xs = _xs.AsSpan(0, points.Length);
-        var ys = _ys.AsSpan(0, points.Length);
         if (polyLine.FillColor is { Alpha: > 0 } fill)
         {
-            _rasterizer.FillPolygon(_mask, xs, ys);
+            // Open polylines are filled too, as if closed: the original's cv2.fillPoly does the same.
+            FillPolygon(points, context);
             Blender.Commit(_mask, context, fill, _options.AntiAliasing);
         }
         var color = polyLine.Color ?? _options.DefaultColor;
@@ -192,7 +210,10 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
         for (var i = 0; i < segments; i++)
         {
             var j = i + 1 == points.Length ? 0 : i + 1;
-            Rasterizer.StrokeSegment(_mask, xs[i], ys[i], xs[j], ys[j], radius);
+            if (TryPlaceSegment(points[i], points[j], context, radius, out var x1, out var y1, out var x2, out var y2))
+            {
+                Rasterizer.StrokeSegment(_mask, x1, y1, x2, y2, radius);
+            }
         }
         Blender.Commit(_mask, context, color, _options.AntiAliasing);
     }
@@ -240,21 +261,75 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
     }
 
     /// <summary>
-    /// The pixel a normalised point lands on, truncated towards zero as Python's <c>int()</c>;
-    /// false for NaN or infinite coordinates. Far-away points are pulled in to ±10⁹ pixels.
+    /// The pixel a normalised point lands on, truncated towards zero as Python's <c>int()</c>; false for NaN or
+    /// infinite coordinates. A finite point far away (whose pixel may not even fit a double) is pulled in to ±10⁹
+    /// pixels, which changes nothing for what is drawn at a point: markers, labels, axis-aligned rectangle edges.
     /// </summary>
     internal static bool TryScale(Point point, BgrFrame frame, out int x, out int y)
     {
-        var px = point.X * frame.Width;
-        var py = point.Y * frame.Height;
-        if (!double.IsFinite(px) || !double.IsFinite(py))
+        if (!point.IsFinite)
         {
             x = y = 0;
             return false;
         }
-        x = (int)Math.Clamp(Math.Truncate(px), -MaxPixel, MaxPixel);
-        y = (int)Math.Clamp(Math.Truncate(py), -MaxPixel, MaxPixel);
+        x = (int)Math.Clamp(Math.Truncate(point.X * frame.Width), -MaxPixel, MaxPixel);
+        y = (int)Math.Clamp(Math.Truncate(point.Y * frame.Height), -MaxPixel, MaxPixel);
         return true;
+    }
+
+    /// <summary>
+    /// The pixel-centre coordinates of a segment between two finite normalised points, each end on its pixel as
+    /// <see cref="TryScale"/> puts it, cut in double precision to the frame and a margin wider than the stroke, so
+    /// that a segment to a far-away point keeps its direction. False when no part of it comes near the frame.
+    /// </summary>
+    private static bool TryPlaceSegment(
+        Point from, Point to, BgrFrame frame, double radius, out double x1, out double y1, out double x2, out double y2)
+    {
+        (x1, y1, x2, y2) = (from.X, from.Y, to.X, to.Y);
+        if (!Clipper.ClipSegment(ref x1, ref y1, ref x2, ref y2, -NormalisedLimit, -NormalisedLimit, NormalisedLimit, NormalisedLimit))
+        {
+            return false;
+        }
+        (x1, y1, x2, y2) = (PixelCenter(x1, frame.Width), PixelCenter(y1, frame.Height), PixelCenter(x2, frame.Width), PixelCenter(y2, frame.Height));
+        var margin = radius + 2;
+        return Clipper.ClipSegment(ref x1, ref y1, ref x2, ref y2, -margin, -margin, frame.Width + margin, frame.Height + margin);
+    }
+
+    /// <summary>The centre of the pixel a normalised coordinate within ±<see cref="NormalisedLimit"/> lands on.</summary>
+    private static double PixelCenter(double coordinate, int size) => Math.Truncate(coordinate * size) + 0.5;
+
+    /// <summary>
+    /// Covers the polygon through finite normalised points on the mask, cut in double precision first to
+    /// ±<see cref="NormalisedLimit"/> and, in pixels, to just around the frame (which changes no covered pixel).
+    /// </summary>
+    private void FillPolygon(ReadOnlySpan<Point> points, BgrFrame frame)
+    {
+        if (_xs.Length < points.Length)
+        {
+            _xs = new double[points.Length];
+            _ys = new double[points.Length];
+        }
+        for (var i = 0; i < points.Length; i++)
+        {
+            (_xs[i], _ys[i]) = (points[i].X, points[i].Y);
+        }
+        var count = points.Length;
+        if (Clipper.AnyOutside(_xs.AsSpan(0, count), _ys.AsSpan(0, count), -NormalisedLimit, -NormalisedLimit, NormalisedLimit, NormalisedLimit))
+        {
+            count = _clipper.ClipPolygon(ref _xs, ref _ys, count, -NormalisedLimit, -NormalisedLimit, NormalisedLimit, NormalisedLimit);
+        }
+        for (var i = 0; i < count; i++)
+        {
+            (_xs[i], _ys[i]) = (PixelCenter(_xs[i], frame.Width), PixelCenter(_ys[i], frame.Height));
+        }
+        if (Clipper.AnyOutside(_xs.AsSpan(0, count), _ys.AsSpan(0, count), -1, -1, frame.Width + 1, frame.Height + 1))
+        {
+            count = _clipper.ClipPolygon(ref _xs, ref _ys, count, -1, -1, frame.Width + 1, frame.Height + 1);
+        }
+        if (count >= 3)
+        {
+            _rasterizer.FillPolygon(_mask, _xs.AsSpan(0, count), _ys.AsSpan(0, count));
+        }
     }
 
     /// <summary>
@@ -335,11 +410,12 @@ public sealed class RasterAnnotationDriver : AnnotationDriver<BgrFrame>
         if (background)
         {
             var (width, _, _) = HersheyFont.Measure(text, scale, thickness);
-            // A box hugging the glyphs: from the cap line to the bottom of capitals, or of descenders when the
-            // text has any, one pixel of padding around; the glyph origin line is BaseLine units above originY.
+            // A box hugging the glyphs: from the cap line, or the top of taller glyphs (brackets, i, $), to the bottom
+            // of capitals or descenders, one pixel of padding around; the glyph origin line is BaseLine units above originY.
             var half = thickness / 2.0;
-            var top = originY + (int)Math.Floor(((HersheyFont.CapTop - HersheyFont.BaseLine) * scale) - half) - 1;
-            var bottom = originY + (int)Math.Ceiling(((HersheyFont.Bottom(text) - HersheyFont.BaseLine) * scale) + half);
+            var (glyphTop, glyphBottom) = HersheyFont.VerticalExtent(text);
+            var top = originY + (int)Math.Floor(((glyphTop - HersheyFont.BaseLine) * scale) - half) - 1;
+            var bottom = originY + (int)Math.Ceiling(((glyphBottom - HersheyFont.BaseLine) * scale) + half);
             var left = originX - 1;
             var right = originX + width;
             if (color.IsOpaque)

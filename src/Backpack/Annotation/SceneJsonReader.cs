@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using Backpack.Geometry;
+using static Backpack.Geometry.GeometryJson;
 
 namespace Backpack.Annotation;
 
 /// <summary>
 /// Reads the scene format (see docs/annotation.md): every error names the annotation index and the field.
-/// Also the parser of the JSON forms of geometry values: points, rectangles, lines and colours.
+/// Geometry values are read by <see cref="GeometryJson"/>; colours here, also for <see cref="Color.FromJson(JsonElement)"/>.
 /// </summary>
 internal static class SceneJsonReader
 {
@@ -80,9 +81,9 @@ internal static class SceneJsonReader
     {
         var points = fields.Points("points");
         var closed = fields.Boolean("closed", true);
-        if (points.Count < (closed ? 3 : 2))
+        if (points.Count < PolyLine.MinimumPoints(closed))
         {
-            throw fields.Error("points", $"a {(closed ? "closed" : "open")} polyline needs at least {(closed ? 3 : 2)} points; got {points.Count}");
+            throw fields.Error("points", PolyLine.TooFewPoints(closed, points.Count));
         }
         return new PolyLineAnnotation(
             new PolyLine(points, closed),
@@ -91,72 +92,11 @@ internal static class SceneJsonReader
             fields.OptionalColor("fillColor"));
     }
 
-    /// <summary>A point: <c>[x, y]</c> or <c>{"x": .., "y": ..}</c>.</summary>
-    internal static bool TryReadPoint(JsonElement element, out Point point, out string problem)
-    {
-        point = default;
-        problem = string.Empty;
-        if (element.ValueKind == JsonValueKind.Array && element.GetArrayLength() == 2
-            && element[0].TryGetNumber(out var x) && element[1].TryGetNumber(out var y))
-        {
-            point = new Point(x, y);
-            return true;
-        }
-        if (element.ValueKind == JsonValueKind.Object
-            && element.TryGetProperty("x", out var ex) && ex.TryGetNumber(out x)
-            && element.TryGetProperty("y", out var ey) && ey.TryGetNumber(out y))
-        {
-            point = new Point(x, y);
-            return true;
-        }
-        problem = $"expected a point [x, y] of two numbers; got {Describe(element)}";
-        return false;
-    }
-
-    /// <summary>A rectangle: <c>[x1, y1, x2, y2]</c> or <c>[[x1, y1], [x2, y2]]</c>.</summary>
-    internal static bool TryReadRectangle(JsonElement element, out Rectangle rectangle, out string problem)
-    {
-        rectangle = default;
-        problem = $"expected a rectangle [x1, y1, x2, y2] of four numbers (two opposite corners); got {Describe(element)}";
-        if (element.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-        var length = element.GetArrayLength();
-        if (length == 4 && element[0].TryGetNumber(out var x1) && element[1].TryGetNumber(out var y1)
-            && element[2].TryGetNumber(out var x2) && element[3].TryGetNumber(out var y2))
-        {
-            rectangle = new Rectangle(x1, y1, x2, y2);
-            return true;
-        }
-        if (length == 2 && TryReadPoint(element[0], out var pt1, out _) && TryReadPoint(element[1], out var pt2, out _))
-        {
-            rectangle = new Rectangle(pt1, pt2);
-            return true;
-        }
-        return false;
-    }
-
-    /// <summary>A line: <c>[[x1, y1], [x2, y2]]</c>.</summary>
-    internal static bool TryReadLine(JsonElement element, out Line line, out string problem)
-    {
-        line = default;
-        if (element.ValueKind == JsonValueKind.Array && element.GetArrayLength() == 2
-            && TryReadPoint(element[0], out var pt1, out _) && TryReadPoint(element[1], out var pt2, out _))
-        {
-            line = new Line(pt1, pt2);
-            problem = string.Empty;
-            return true;
-        }
-        problem = $"expected a line [[x1, y1], [x2, y2]] of two points; got {Describe(element)}";
-        return false;
-    }
-
     /// <summary>A colour in any of the scene format's forms.</summary>
-    internal static bool TryReadColor(JsonElement element, out Color color, out string problem)
+    internal static bool TryReadColor(JsonElement element, out Color color, out JsonProblem problem)
     {
         color = default;
-        problem = $"expected {ColorForms}; got {Describe(element)}";
+        problem = JsonProblem.Here($"expected {ColorForms}; got {Describe(element)}");
         switch (element.ValueKind)
         {
             case JsonValueKind.String:
@@ -203,19 +143,6 @@ internal static class SceneJsonReader
             value.TryGetNumber(out alpha) && alpha is >= 0 and <= 1;
     }
 
-    /// <summary>A JSON number as a double; false (rather than an exception) for any other kind of value.</summary>
-    internal static bool TryGetNumber(this JsonElement element, out double value)
-    {
-        value = 0;
-        return element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out value);
-    }
-
-    internal static string Describe(JsonElement element)
-    {
-        var text = element.GetRawText();
-        return text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
-    }
-
     /// <summary>The fields of one annotation object, remembering which were read so that unknown ones are rejected.</summary>
     private sealed class Fields(JsonElement element, int index)
     {
@@ -253,37 +180,19 @@ internal static class SceneJsonReader
                 : throw Error(name, $"expected a string or null; got {Describe(value)}");
         }
 
-        internal Point Point(string name) =>
-            TryReadPoint(Required(name), out var point, out var problem) ? point : throw Error(name, problem);
+        internal Point Point(string name) => Value<Point>(name, Required(name), TryReadPoint);
 
         internal Point? OptionalPoint(string name) =>
-            TryGet(name, out var value) ? TryReadPoint(value, out var point, out var problem) ? point : throw Error(name, problem) : null;
+            TryGet(name, out var value) ? Value<Point>(name, value, TryReadPoint) : null;
 
-        internal Rectangle Rectangle(string name) =>
-            TryReadRectangle(Required(name), out var rectangle, out var problem) ? rectangle : throw Error(name, problem);
+        internal Rectangle Rectangle(string name) => Value<Rectangle>(name, Required(name), TryReadRectangle);
 
-        internal Line Line(string name) =>
-            TryReadLine(Required(name), out var line, out var problem) ? line : throw Error(name, problem);
+        internal Line Line(string name) => Value<Line>(name, Required(name), TryReadLine);
 
-        internal List<Point> Points(string name)
-        {
-            var value = Required(name);
-            if (value.ValueKind != JsonValueKind.Array)
-            {
-                throw Error(name, $"expected an array of points [[x, y], ...]; got {Describe(value)}");
-            }
-            var points = new List<Point>(value.GetArrayLength());
-            var i = 0;
-            foreach (var item in value.EnumerateArray())
-            {
-                points.Add(TryReadPoint(item, out var point, out var problem) ? point : throw Error($"{name}[{i}]", problem));
-                i++;
-            }
-            return points;
-        }
+        internal List<Point> Points(string name) => Value<List<Point>>(name, Required(name), TryReadPoints);
 
         internal Color? OptionalColor(string name) =>
-            TryGet(name, out var value) ? TryReadColor(value, out var color, out var problem) ? color : throw Error(name, problem) : null;
+            TryGet(name, out var value) ? Value<Color>(name, value, TryReadColor) : null;
 
         internal TEnum Enum<TEnum>(string name, TEnum fallback)
             where TEnum : struct, Enum
@@ -330,16 +239,12 @@ internal static class SceneJsonReader
 
         internal bool Boolean(string name, bool fallback)
         {
-            if (!TryGet(name, out var value))
+            var flag = fallback;
+            if (TryGet(name, out var value) && !TryReadBoolean(value, ref flag, out var problem))
             {
-                return fallback;
+                throw Error(name + problem.Path, problem.Message);
             }
-            return value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Error(name, $"expected true or false; got {Describe(value)}"),
-            };
+            return flag;
         }
 
         internal DateTime? OptionalTimestamp(string name)
@@ -356,6 +261,10 @@ internal static class SceneJsonReader
             }
             throw Error(name, $"expected an ISO 8601 local time such as \"2026-11-21T12:00:00\"; got {Describe(value)}");
         }
+
+        /// <summary>A value of the field read by a reader of <see cref="GeometryJson"/>; its problem names the field and the path in it.</summary>
+        private T Value<T>(string name, JsonElement value, Reader<T> read) =>
+            read(value, out var result, out var problem) ? result : throw Error(name + problem.Path, problem.Message);
 
         private JsonElement Required(string name) =>
             TryGet(name, out var value) ? value : throw Error(name, "missing; this field is required");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Backpack.Geometry;
 
@@ -53,6 +54,23 @@ public readonly record struct Line(Point Pt1, Point Pt2)
 
     /// <summary>The length of the segment.</summary>
     public double Length => Pt1.Distance(Pt2);
+
+    /// <summary>A segment from its JSON form in a scene (docs/annotation.md): <c>[[x1, y1], [x2, y2]]</c>.</summary>
+    /// <param name="json">The JSON value.</param>
+    /// <returns>The segment.</returns>
+    /// <exception cref="ArgumentException"><paramref name="json"/> is a default element that holds no value.</exception>
+    /// <exception cref="FormatException">
+    /// The value is not a segment; the message starts with the JSON path of the fault, such as <c>$[1]</c> for a bad
+    /// second point, and says what was expected and what was found.
+    /// </exception>
+    public static Line FromJson(JsonElement json) => GeometryJson.Read<Line>(json, GeometryJson.TryReadLine);
+
+    /// <summary>A segment from JSON text such as <c>[[0, 0.6], [1, 0.6]]</c>; see <see cref="FromJson(JsonElement)"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The segment.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="FormatException">Not valid JSON, or not a segment; the message names the JSON path of the fault.</exception>
+    public static Line FromJson(string json) => GeometryJson.Parse<Line>(json, GeometryJson.TryReadLine);
 
     /// <summary>The segment as <c>[(x1, y1), (x2, y2)]</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"[{Pt1}, {Pt2}]");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Backpack.Geometry;
 
@@ -86,6 +87,29 @@ public readonly record struct Point(double X, double Y)
 
     /// <summary>True when both coordinates are finite numbers (neither NaN nor infinite).</summary>
     public bool IsFinite => double.IsFinite(X) && double.IsFinite(Y);
+
+    /// <summary>A point from its JSON form in a scene (docs/annotation.md): <c>[x, y]</c> or <c>{"x": x, "y": y}</c>.</summary>
+    /// <param name="json">The JSON value.</param>
+    /// <returns>The point.</returns>
+    /// <exception cref="ArgumentException"><paramref name="json"/> is a default element that holds no value.</exception>
+    /// <exception cref="FormatException">
+    /// The value is not a point; the message starts with the JSON path of the fault (<c>$</c>: the value itself) and
+    /// says what was expected and what was found.
+    /// </exception>
+    /// <example>
+    /// <code>
+    /// using var document = JsonDocument.Parse("""{"door": [0.25, 0.5]}""");
+    /// var door = Point.FromJson(document.RootElement.GetProperty("door"));   // (0.25, 0.5)
+    /// </code>
+    /// </example>
+    public static Point FromJson(JsonElement json) => GeometryJson.Read<Point>(json, GeometryJson.TryReadPoint);
+
+    /// <summary>A point from JSON text such as <c>[0.25, 0.5]</c>; see <see cref="FromJson(JsonElement)"/> for the forms.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The point.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="FormatException">Not valid JSON, or not a point; the message names the JSON path of the fault.</exception>
+    public static Point FromJson(string json) => GeometryJson.Parse<Point>(json, GeometryJson.TryReadPoint);
 
     /// <summary>The point as <c>(x, y)</c> with invariant culture, such as <c>(0.25, 0.5)</c>.</summary>
     public override string ToString() =>

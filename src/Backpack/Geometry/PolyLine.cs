@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Text.Json;
 
 namespace Backpack.Geometry;
 
@@ -30,12 +31,9 @@ public sealed class PolyLine : IEquatable<PolyLine>
     {
         ArgumentNullException.ThrowIfNull(points);
         _points = [.. points];
-        var required = closed ? 3 : 2;
-        if (_points.Length < required)
+        if (_points.Length < MinimumPoints(closed))
         {
-            throw new ArgumentException(
-                $"A {(closed ? "closed" : "open")} polyline needs at least {required} points; got {_points.Length}.",
-                nameof(points));
+            throw new ArgumentException($"Too few points: {TooFewPoints(closed, _points.Length)}.", nameof(points));
         }
         Closed = closed;
         Points = new ReadOnlyCollection<Point>(_points);
@@ -151,6 +149,39 @@ public sealed class PolyLine : IEquatable<PolyLine>
     }
 
     internal ReadOnlySpan<Point> PointSpan => _points;
+
+    /// <summary>
+    /// A polyline from its JSON form in a scene (docs/annotation.md): <c>{"points": [[x, y], ...], "closed": true}</c>
+    /// (<c>closed</c> optional, true by default; no other field) or just the array of points <c>[[x, y], ...]</c>, closed.
+    /// A point is <c>[x, y]</c> or <c>{"x": x, "y": y}</c>.
+    /// </summary>
+    /// <param name="json">The JSON value.</param>
+    /// <returns>The polyline.</returns>
+    /// <exception cref="ArgumentException"><paramref name="json"/> is a default element that holds no value.</exception>
+    /// <exception cref="FormatException">
+    /// The value is not a polyline. The message starts with the JSON path of the fault, relative to the value, and says
+    /// what was expected: <c>$.points[2]: expected a point [x, y] ... got "a"</c>.
+    /// </exception>
+    /// <example>
+    /// <code>
+    /// var zone = PolyLine.FromJson("""{"points": [[0.1, 0.4], [0.5, 0.4], [0.5, 0.9]], "closed": true}""");
+    /// </code>
+    /// </example>
+    public static PolyLine FromJson(JsonElement json) => GeometryJson.Read<PolyLine>(json, GeometryJson.TryReadPolyLine);
+
+    /// <summary>A polyline from JSON text; see <see cref="FromJson(JsonElement)"/> for the forms.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The polyline.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="FormatException">Not valid JSON, or not a polyline; the message names the JSON path of the fault.</exception>
+    public static PolyLine FromJson(string json) => GeometryJson.Parse<PolyLine>(json, GeometryJson.TryReadPolyLine);
+
+    /// <summary>How many points a polyline needs: 3 when closed, 2 when open.</summary>
+    internal static int MinimumPoints(bool closed) => closed ? 3 : 2;
+
+    /// <summary>What is wrong with <paramref name="count"/> points, fewer than <see cref="MinimumPoints"/>.</summary>
+    internal static string TooFewPoints(bool closed, int count) =>
+        $"{(closed ? "a closed" : "an open")} polyline needs at least {MinimumPoints(closed)} points; got {count}";
 
     /// <inheritdoc/>
     public bool Equals(PolyLine? other) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Backpack.Geometry;
 
@@ -110,6 +111,26 @@ public readonly record struct Rectangle
     /// <param name="width">The width.</param>
     public static Rectangle FromTlhw(double top, double left, double height, double width) =>
         new(new Point(left, top), new Point(left + width, top + height));
+
+    /// <summary>
+    /// A rectangle from its JSON form in a scene (docs/annotation.md): <c>[x1, y1, x2, y2]</c> or
+    /// <c>[[x1, y1], [x2, y2]]</c>, any two opposite corners.
+    /// </summary>
+    /// <param name="json">The JSON value.</param>
+    /// <returns>The rectangle, normalised.</returns>
+    /// <exception cref="ArgumentException"><paramref name="json"/> is a default element that holds no value.</exception>
+    /// <exception cref="FormatException">
+    /// The value is not a rectangle; the message starts with the JSON path of the fault (<c>$</c>, or <c>$[1]</c> for a
+    /// bad second corner) and says what was expected and what was found.
+    /// </exception>
+    public static Rectangle FromJson(JsonElement json) => GeometryJson.Read<Rectangle>(json, GeometryJson.TryReadRectangle);
+
+    /// <summary>A rectangle from JSON text such as <c>[0.1, 0.2, 0.3, 0.4]</c>; see <see cref="FromJson(JsonElement)"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The rectangle, normalised.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="FormatException">Not valid JSON, or not a rectangle; the message names the JSON path of the fault.</exception>
+    public static Rectangle FromJson(string json) => GeometryJson.Parse<Rectangle>(json, GeometryJson.TryReadRectangle);
 
     /// <summary>The rectangle as <c>[(x1, y1), (x2, y2)]</c> of its normalised corners.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"[{PtMin}, {PtMax}]");

@@ -166,15 +166,24 @@ public sealed unsafe class BgrFrame : IDisposable
     /// <param name="y">Top row of the view, from 0.</param>
     /// <param name="width">Width of the view in pixels, 1 or more.</param>
     /// <param name="height">Height of the view in pixels, 1 or more.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The rectangle does not lie inside the frame.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The rectangle does not lie inside the frame; the exception names the first parameter at fault, checked in the
+    /// order x, y, width, height.
+    /// </exception>
     public BgrFrame Crop(int x, int y, int width, int height)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (x < 0 || y < 0 || width < 1 || height < 1 || x > Width - width || y > Height - height)
+        var fault = (uint)x >= (uint)Width ? nameof(x)
+            : (uint)y >= (uint)Height ? nameof(y)
+            : width < 1 || width > Width - x ? nameof(width)
+            : height < 1 || height > Height - y ? nameof(height)
+            : null;
+        if (fault is not null)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(width),
-                $"The crop ({x}, {y}, {width}x{height}) must lie inside the {Width}x{Height} frame with a size of at least 1x1.");
+                fault,
+                $"The crop ({x}, {y}, {width}x{height}) must lie inside the {Width}x{Height} frame with a size of at least 1x1: " +
+                $"x from 0 to {Width - 1}, y from 0 to {Height - 1}, width from 1 to {Width} - x, height from 1 to {Height} - y.");
         }
         var offset = (y * Stride) + (x * BytesPerPixel);
         var length = RequiredLength(width, height, Stride);

@@ -28,6 +28,44 @@ public sealed class DefaultCredentialChainTests
         fake.Requests.Should().ContainSingle().Which.SignatureProblem.Should().BeNull();
     }
 
+    [Theory]
+    [InlineData(null, "AKIDBACKPACKPROFILE01", null)]
+    [InlineData("line-3", "ASIABACKPACKPROFILE02", "ToKeN//ProfileSession//line-3")]
+    public async Task Without_explicit_credentials_the_profile_of_the_shared_credentials_file_is_used(string? profile, string accessKey, string? token)
+    {
+        var accepted = new TestCredentials()
+            .Add("AKIDBACKPACKPROFILE01", TestCredentials.Secret + "-default", null)
+            .Add("ASIABACKPACKPROFILE02", TestCredentials.Secret + "-line-3", "ToKeN//ProfileSession//line-3");
+        await using var fake = await FakeAwsService.StartAsync("panorama", "eu-west-1", accepted, _ => PanoramaAnswers.Page([]));
+        // AWSSDK.Core reads the file named by AWS_SHARED_CREDENTIALS_FILE when the process started (see TestEnvironment).
+        await File.WriteAllTextAsync(TestEnvironment.SharedCredentialsFile, $"""
+            [default]
+            aws_access_key_id = AKIDBACKPACKPROFILE01
+            aws_secret_access_key = {TestCredentials.Secret}-default
+
+            [line-3]
+            aws_access_key_id = ASIABACKPACKPROFILE02
+            aws_secret_access_key = {TestCredentials.Secret}-line-3
+            aws_session_token = ToKeN//ProfileSession//line-3
+            """);
+        try
+        {
+            using var environment = new EnvironmentScope(new() { ["AWS_PROFILE"] = profile });
+            using var client = new PanoramaClient(new AwsClientOptions { Region = "eu-west-1", EndpointUrl = fake.Url });
+
+            await client.ListApplicationInstancesAsync();
+
+            var request = fake.Requests.Should().ContainSingle().Subject;
+            request.SignatureProblem.Should().BeNull();
+            request.Headers["Authorization"].Should().Contain($"Credential={accessKey}/");
+            request.Headers.GetValueOrDefault("X-Amz-Security-Token").Should().Be(token);
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(TestEnvironment.SharedCredentialsFile, "");
+        }
+    }
+
     [Fact]
     public async Task In_a_container_the_credentials_come_from_the_container_credentials_endpoint()
     {

@@ -23,7 +23,13 @@ internal sealed class FakeInstanceMetadata : IAsyncDisposable
     /// <summary>"METHOD path" of every request, in order.</summary>
     public IReadOnlyList<string> Requests => _requests.ToArray();
 
-    public static async Task<FakeInstanceMetadata> StartAsync(string accessKey, string secret, string token, TimeSpan? delay = null)
+    /// <summary>Starts the service.</summary>
+    /// <param name="accessKey">The role credentials' access key id.</param>
+    /// <param name="secret">The role credentials' secret.</param>
+    /// <param name="token">The role credentials' session token.</param>
+    /// <param name="delay">How long every answer waits.</param>
+    /// <param name="identityDocument">The instance identity document as sent; <see langword="null"/>: a typical one of a g5g.xlarge.</param>
+    public static async Task<FakeInstanceMetadata> StartAsync(string accessKey, string secret, string token, TimeSpan? delay = null, string? identityDocument = null)
     {
         FakeInstanceMetadata? fake = null;
         var server = await LocalHttpServer.StartAsync(async context =>
@@ -58,7 +64,7 @@ internal sealed class FakeInstanceMetadata : IAsyncDisposable
             }
             var body = request.Path.Value switch
             {
-                "/latest/dynamic/instance-identity/document" => JsonSerializer.Serialize(new Dictionary<string, object?>
+                "/latest/dynamic/instance-identity/document" => identityDocument ?? JsonSerializer.Serialize(new Dictionary<string, object?>
                 {
                     ["accountId"] = "123456789012",
                     ["architecture"] = "arm64",

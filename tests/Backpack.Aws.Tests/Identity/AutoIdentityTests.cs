@@ -153,6 +153,22 @@ public sealed class AutoIdentityTests
     }
 
     [Fact]
+    public async Task A_Panorama_endpoint_that_never_accepts_is_an_error_naming_the_id_region_and_the_endpoint()
+    {
+        using var silent = new NeverAcceptingEndpoint();
+        using var client = new PanoramaClient(new AwsClientOptions
+        {
+            Region = "us-east-1", EndpointUrl = silent.Url, Credentials = TestCredentials.Static, MaxAttempts = 1, ConnectTimeout = TimeSpan.FromMilliseconds(150),
+        });
+
+        var fetch = () => AutoIdentity.FetchAsync(client, Id, Options());
+
+        var error = (await fetch.Should().ThrowAsync<AutoIdentityError>()).Subject.Single();
+        error.Message.Should().Contain(Id).And.Contain("us-east-1").And.Contain(silent.Url.GetLeftPart(UriPartial.Authority));
+        error.InnerException.Should().BeOfType<HttpRequestException>();
+    }
+
+    [Fact]
     public async Task Without_an_instance_id_the_error_says_to_set_AppGraph_Uid()
     {
         await using var fake = await Panorama(_ => PanoramaAnswers.Page([]));
@@ -164,6 +180,18 @@ public sealed class AutoIdentityTests
         error.Message.Should().Contain("AppGraph_Uid").And.Contain("us-east-1");
         error.ApplicationInstanceId.Should().BeNull();
         fake.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void By_default_it_waits_5_s_first_doubling_up_to_300_s_and_asks_again_50_times_on_the_system_clock()
+    {
+        var defaults = new AutoIdentityOptions();
+
+        defaults.FirstRetryDelay.Should().Be(TimeSpan.FromSeconds(5));
+        defaults.MaxRetryDelay.Should().Be(TimeSpan.FromSeconds(300));
+        defaults.MaxRetries.Should().Be(50);
+        defaults.TimeProvider.Should().BeSameAs(TimeProvider.System);
+        defaults.LoggerFactory.Should().BeSameAs(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public sealed class IdentityResolverTests : IDisposable
     private IdentityResolverOptions Options(Uri? panorama = null, Uri? imds = null, TimeSpan? imdsTimeout = null, string? machineId = "0f1e2d3c4b5a69788796a5b4c3d2e1f0") => new()
     {
         PanoramaEndpointUrl = panorama,
+        PanoramaConnectTimeout = TimeSpan.FromMilliseconds(150),
         Credentials = TestCredentials.Static,
         InstanceMetadataEndpoint = imds,
         InstanceMetadataTimeout = imdsTimeout ?? TimeSpan.FromSeconds(5),
@@ -69,6 +70,34 @@ public sealed class IdentityResolverTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Panorama_endpoint_that_never_accepts_is_skipped_and_the_next_source_answers()
+    {
+        using var silent = new NeverAcceptingEndpoint();
+        _environment["AppGraph_Uid"] = Id;
+        _environment["AWS_REGION"] = "us-east-1";
+        _environment["AWS_IOT_THING_NAME"] = "line-3-camera-core";
+
+        var identity = await new IdentityResolver(Options(silent.Url)).ResolveAsync();
+
+        identity.Source.Should().Be(IdentitySource.Greengrass);
+        identity.Skipped.Should().ContainSingle().Which.Should().StartWith("panorama: ").And.Contain(Id).And.Contain(silent.Url.GetLeftPart(UriPartial.Authority));
+    }
+
+    [Fact]
+    public async Task Cancelling_the_resolution_cancels_it_rather_than_skipping_a_source()
+    {
+        using var silent = new NeverAcceptingEndpoint();
+        _environment["AppGraph_Uid"] = Id;
+        _environment["AWS_REGION"] = "us-east-1";
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var resolve = () => new IdentityResolver(Options(silent.Url)).ResolveAsync(cancellation.Token);
+
+        await resolve.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
     public async Task AppGraph_Uid_without_a_region_is_skipped_with_that_reason()
     {
         _environment["AppGraph_Uid"] = Id;
@@ -92,6 +121,33 @@ public sealed class IdentityResolverTests : IDisposable
         identity.Details.Should().Contain("account_id", "123456789012").And.Contain("instance_type", "g5g.xlarge").And.Contain("availability_zone", "eu-central-1b");
         imds.Requests.Should().Equal("PUT /latest/api/token", "GET /latest/dynamic/instance-identity/document");
         identity.Skipped.Should().Equal("panorama: AppGraph_Uid is not set", "greengrass: AWS_IOT_THING_NAME is not set");
+    }
+
+    [Theory]
+    [InlineData("[\"i-0123456789abcdef0\"]", "array")]
+    [InlineData("\"i-0123456789abcdef0\"", "string")]
+    public async Task An_instance_identity_document_that_is_not_a_JSON_object_is_skipped_and_the_host_answers(string document, string kind)
+    {
+        await using var imds = await FakeInstanceMetadata.StartAsync("unused", "unused", "unused", identityDocument: document);
+        _environment.Remove("AWS_EC2_METADATA_DISABLED");
+
+        var identity = await new IdentityResolver(Options(imds: imds.Url)).ResolveAsync();
+
+        identity.Source.Should().Be(IdentitySource.Host);
+        identity.Skipped.Should().Contain(reason => reason.StartsWith("ec2: the instance identity document at", StringComparison.Ordinal)
+            && reason.Contains("not a JSON object") && reason.Contains($"JSON {kind}"));
+    }
+
+    [Fact]
+    public async Task An_instance_identity_document_that_is_not_JSON_is_skipped_and_the_host_answers()
+    {
+        await using var imds = await FakeInstanceMetadata.StartAsync("unused", "unused", "unused", identityDocument: "<html>captive portal</html>");
+        _environment.Remove("AWS_EC2_METADATA_DISABLED");
+
+        var identity = await new IdentityResolver(Options(imds: imds.Url)).ResolveAsync();
+
+        identity.Source.Should().Be(IdentitySource.Host);
+        identity.Skipped.Should().Contain(reason => reason.StartsWith("ec2: the instance identity document at", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -226,6 +226,70 @@ public sealed class PanoramaClientTests
         (await call.Should().ThrowAsync<HttpRequestException>()).Which.Message.Should().Contain(closed.GetLeftPart(UriPartial.Authority)).And.Contain("2 attempt(s)");
     }
 
+    /// <summary>A client of an endpoint that never accepts: every attempt ends at a 150 ms connect timeout.</summary>
+    private static PanoramaClient NeverAcceptingClient(
+        NeverAcceptingEndpoint endpoint, TimeSpan timeout, int maxAttempts, TimeSpan retryDelay, TimeProvider? clock = null, CapturingLoggerFactory? logs = null) => new(new AwsClientOptions
+    {
+        Region = "us-east-1", EndpointUrl = endpoint.Url, Credentials = TestCredentials.Static, MaxAttempts = maxAttempts,
+        Timeout = timeout, ConnectTimeout = TimeSpan.FromMilliseconds(150), RetryBaseDelay = retryDelay, MaxRetryDelay = retryDelay,
+        TimeProvider = clock ?? TimeProvider.System, LoggerFactory = logs ?? new CapturingLoggerFactory(),
+    });
+
+    [Fact]
+    public async Task An_endpoint_that_never_accepts_is_retried_after_each_connect_timeout_then_reported_as_unreachable()
+    {
+        using var silent = new NeverAcceptingEndpoint();
+        var logs = new CapturingLoggerFactory();
+        using var client = NeverAcceptingClient(silent, TimeSpan.FromSeconds(20), maxAttempts: 3, TimeSpan.FromMilliseconds(5), logs: logs);
+
+        var call = () => client.ListApplicationInstancesAsync();
+
+        var error = (await call.Should().ThrowExactlyAsync<HttpRequestException>()).Subject.Single();
+        error.Message.Should().Contain(silent.Url.GetLeftPart(UriPartial.Authority)).And.Contain("3 attempt(s)").And.Contain("ConnectTimeout");
+        error.HttpRequestError.Should().Be(HttpRequestError.ConnectionError);
+        logs.Entries.Select(e => e.Message).Where(m => m.Contains("failed with ConnectTimeout; retrying")).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_never_accepts_throws_TimeoutException_when_the_call_timeout_passes()
+    {
+        using var silent = new NeverAcceptingEndpoint();
+        using var client = NeverAcceptingClient(silent, TimeSpan.FromMilliseconds(700), maxAttempts: 20, TimeSpan.FromMilliseconds(5));
+
+        var call = () => client.ListApplicationInstancesAsync();
+
+        (await call.Should().ThrowExactlyAsync<TimeoutException>()).Which.Message.Should().Contain("within 0.7 s").And.Contain("last problem: ConnectTimeout");
+    }
+
+    [Fact]
+    public async Task When_the_call_timeout_passes_during_the_wait_before_a_retry_it_throws_TimeoutException()
+    {
+        var clock = new ManualClock();
+        using var silent = new NeverAcceptingEndpoint();
+        using var client = NeverAcceptingClient(silent, TimeSpan.FromSeconds(5), maxAttempts: 3, TimeSpan.FromSeconds(10), clock);
+
+        var call = client.ListApplicationInstancesAsync();
+        await WaitUntil(() => clock.PendingTimers == 2); // The call's deadline, and the wait after the first connect timeout.
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        (await ((Func<Task>)(() => call)).Should().ThrowExactlyAsync<TimeoutException>()).Which.Message.Should().Contain("1 attempt(s)").And.Contain("last problem: ConnectTimeout");
+    }
+
+    [Fact]
+    public async Task Cancelling_the_token_during_the_wait_before_a_retry_cancels_the_call_rather_than_timing_it_out()
+    {
+        var clock = new ManualClock();
+        using var silent = new NeverAcceptingEndpoint();
+        using var client = NeverAcceptingClient(silent, TimeSpan.FromSeconds(5), maxAttempts: 3, TimeSpan.FromSeconds(10), clock);
+        using var cancellation = new CancellationTokenSource();
+
+        var call = client.ListApplicationInstancesAsync(cancellationToken: cancellation.Token);
+        await WaitUntil(() => clock.PendingTimers == 2);
+        await cancellation.CancelAsync();
+
+        await ((Func<Task>)(() => call)).Should().ThrowAsync<OperationCanceledException>();
+    }
+
     [Theory]
     [InlineData(null, "No AWS region")]
     [InlineData("Mars-1", "not an AWS region name")]

@@ -65,7 +65,7 @@ public sealed class SigV4SignerMatchesAwsSdkTests
         {
             headers.Add(new("Content-Type", contentType));
         }
-        var ours = SigV4Signer.Sign(method, uri.AbsolutePath, uri.Query.TrimStart('?'), headers, payloadHash, accessKey, secret, region, service, SignedAt);
+        var ours = new SigV4Signer().Sign(method, uri.AbsolutePath, uri.Query.TrimStart('?'), headers, payloadHash, accessKey, secret, region, service, SignedAt);
 
         ours.Authorization.Should().Be(sdk.Headers["Authorization"]);
         sdk.Headers["X-Amz-Date"].Should().Be(SigV4Signer.FormatAmzDate(SignedAt));

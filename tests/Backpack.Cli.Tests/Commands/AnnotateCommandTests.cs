@@ -84,6 +84,45 @@ public sealed class AnnotateCommandTests : IDisposable
         result.Error.Should().Contain("cannot read the scene");
     }
 
+    [Fact]
+    public void Each_repetition_starts_from_a_fresh_copy_of_the_background()
+    {
+        // Transparent shapes darken or lighten what is under them: drawn again on the last frame, they would
+        // change the picture, so one repetition and five must give the same PNG.
+        var scene = Path.Combine(_directory, "transparent.json");
+        File.WriteAllText(scene, """
+            {"annotations": [
+              {"type": "polyline", "points": [[0.1, 0.1], [0.9, 0.2], [0.5, 0.9]], "color": "#ff000080", "fillColor": "#0000ff60"},
+              {"type": "line", "line": [[0, 0.5], [1, 0.6]], "thickness": 3, "color": [255, 255, 0, 0.5]},
+              {"type": "rect", "rect": [0.2, 0.2, 0.8, 0.8], "color": "#ffffff40"}
+            ]}
+            """);
+        var once = Path.Combine(_directory, "once.png");
+        var fiveTimes = Path.Combine(_directory, "five.png");
+
+        Run("--scene", scene, "--width", "64", "--height", "48", "--out", once, "--repeat", "1").ExitCode.Should().Be(0);
+        Run("--scene", scene, "--width", "64", "--height", "48", "--out", fiveTimes, "--repeat", "5").ExitCode.Should().Be(0);
+
+        using var first = BgrFrame.LoadPng(once);
+        using var second = BgrFrame.LoadPng(fiveTimes);
+        first.Pixels.ToArray().Distinct().Count().Should().BeGreaterThan(3, "the transparent shapes were drawn");
+        second.Pixels.SequenceEqual(first.Pixels).Should().BeTrue("every repetition draws on the plain background");
+    }
+
+    [Fact]
+    public void An_output_file_that_cannot_be_written_is_a_one_line_error_with_exit_code_2()
+    {
+        var scene = Path.Combine(_directory, "empty.json");
+        File.WriteAllText(scene, """{"annotations": []}""");
+        var output = Path.Combine(_directory, "no-such-directory", "x.png");
+
+        var result = Run("--scene", scene, "--width", "8", "--height", "8", "--out", output);
+
+        result.ExitCode.Should().Be(2);
+        result.Error.Should().StartWith($"backpack annotate: cannot write {output}: ");
+        result.Error.TrimEnd().Should().NotContain("\n", "the error is one line, without a stack trace");
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static BackpackProcess.Result Run(params string[] arguments)

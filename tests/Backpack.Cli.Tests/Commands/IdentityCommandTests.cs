@@ -1,19 +1,20 @@
+using Backpack.Aws.Tests;
 using Backpack.Aws.Tests.Fakes;
 using Backpack.Aws.Tests.Panorama;
+using Backpack.Cli.Commands;
 
 namespace Backpack.Cli.Tests.Commands;
 
 public sealed class IdentityCommandTests
 {
-    /// <summary>A child environment that never reaches a real AWS endpoint or profile.</summary>
+    /// <summary>A child environment that never reaches a real AWS endpoint or profile (empty shared files: a missing one means ~/.aws).</summary>
     private static Dictionary<string, string?> Isolated(Dictionary<string, string?>? extra = null)
     {
-        var nowhere = Path.Combine(Path.GetTempPath(), "backpack-cli-no-profile-" + Guid.NewGuid().ToString("N"));
         var environment = new Dictionary<string, string?>
         {
             ["AWS_EC2_METADATA_DISABLED"] = "true",
-            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(nowhere, "credentials"),
-            ["AWS_CONFIG_FILE"] = Path.Combine(nowhere, "config"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = TestEnvironment.SharedCredentialsFile,
+            ["AWS_CONFIG_FILE"] = TestEnvironment.SharedConfigFile,
             ["AWS_PROFILE"] = null,
             ["AWS_ACCESS_KEY_ID"] = null,
             ["AWS_SECRET_ACCESS_KEY"] = null,
@@ -89,5 +90,37 @@ public sealed class IdentityCommandTests
         result.ExitCode.Should().Be(1);
         result.Error.Should().Contain(message).And.NotContain("(Parameter");
         result.Output.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task When_the_identity_cannot_be_printed_it_says_why_on_stderr_and_exits_1()
+    {
+        var error = new StringWriter();
+
+        var exitCode = await IdentityCommand.RunAsync(null, null, new BrokenPipeWriter(), error, CancellationToken.None);
+
+        exitCode.Should().Be(1);
+        error.ToString().Should().Contain("IOException: Broken pipe");
+    }
+
+    [Fact]
+    public async Task Cancelled_it_says_so_on_stderr_and_exits_1()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var exitCode = await IdentityCommand.RunAsync(null, null, output, error, cancellation.Token);
+
+        exitCode.Should().Be(1);
+        error.ToString().Should().Contain("Cancelled");
+        output.ToString().Should().BeEmpty();
+    }
+
+    /// <summary>Standard output closed by the reader, as when piped into <c>head</c> that has exited.</summary>
+    private sealed class BrokenPipeWriter : StringWriter
+    {
+        public override Task WriteLineAsync(string? value) => throw new IOException("Broken pipe");
     }
 }

@@ -6,7 +6,7 @@ namespace Backpack.Cli.Tests.Commands;
 public sealed class SkyLineBenchCommandTests
 {
     private static readonly Regex Figures = new(
-        @"^cpu_ms_per_frame=(?<cpu>[0-9.]+) p99_put_ms=(?<p99>[0-9.]+) max_put_ms=(?<max>[0-9.]+) frames_out=(?<out>\d+) dropped=(?<dropped>\d+) encoder_delay_frames=(?<delay>-?\d+)$");
+        @"^cpu_ms_per_frame=(?<cpu>[0-9.]+) p99_put_ms=(?<p99>[0-9.]+) max_put_ms=(?<max>[0-9.]+) frames_out=(?<out>\d+) dropped=(?<dropped>\d+) encoder_delay_frames=(?<delay>\d+)$");
 
     [Fact]
     public void The_last_line_holds_the_figures_and_frames_out_is_counted_from_the_written_file()

@@ -1,10 +1,11 @@
 using Backpack.Streaming.GStreamer;
-using Backpack.Streaming.GStreamer.Native;
 using Backpack.Streaming.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.Tests.Runtime;
 
+/// <summary>Applying a .env changes the process environment: these run alone and put every variable back.</summary>
+[Collection(Serial.Name)]
 public sealed class DotEnvTests
 {
     [Fact]
@@ -50,47 +51,43 @@ public sealed class DotEnvTests
     {
         using var directory = TestFrames.TemporaryDirectory();
         var suffix = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var preset = $"GST_BACKPACK_PRESET_{suffix}";
         var path = directory.File(".env");
-        Environment.SetEnvironmentVariable($"GST_BACKPACK_PRESET_{suffix}", "from-environment");
+        using var environment = new EnvironmentScope("GST_PLUGIN_PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", preset, $"GST_PLUGIN_PATH_{suffix}", "AWS_SECRET_ACCESS_KEY");
+        Environment.SetEnvironmentVariable(preset, "from-environment");
         File.WriteAllText(path, $"""
+            GST_PLUGIN_PATH={directory.Path}
             GST_PLUGIN_PATH_{suffix}={directory.Path}
-            GST_BACKPACK_PRESET_{suffix}=from-file
+            {preset}=from-file
             LD_LIBRARY_PATH_{suffix}=/opt/lib
             LD_LIBRARY_PATH=/opt/kvs/lib
+            LD_PRELOAD=/opt/kvs/libpreloaded.so
             AWS_SECRET_ACCESS_KEY=never-applied
             """);
         var logger = new CapturingLogger();
-        var wasLibraryPath = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
-        var wasPluginPath = Environment.GetEnvironmentVariable("GST_PLUGIN_PATH");
-        if (string.IsNullOrEmpty(wasPluginPath))
-        {
-            File.AppendAllText(path, $"\nGST_PLUGIN_PATH={directory.Path}\n");
-        }
         GStreamerRuntime.EnsureInitialized();
 
         var outcomes = DotEnv.Apply(path, logger.CreateLogger("test"));
 
-        outcomes[$"GST_BACKPACK_PRESET_{suffix}"].Should().Be(DotEnv.Outcome.AlreadySet);
-        Environment.GetEnvironmentVariable($"GST_BACKPACK_PRESET_{suffix}").Should().Be("from-environment");
+        outcomes[preset].Should().Be(DotEnv.Outcome.AlreadySet);
+        Environment.GetEnvironmentVariable(preset).Should().Be("from-environment");
         outcomes["AWS_SECRET_ACCESS_KEY"].Should().Be(DotEnv.Outcome.Ignored);
         Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY").Should().BeNull();
         outcomes[$"LD_LIBRARY_PATH_{suffix}"].Should().Be(DotEnv.Outcome.Ignored);
         // GStreamer runs already in this test process: a GST_ variable without a run-time equivalent needs a restart.
         outcomes[$"GST_PLUGIN_PATH_{suffix}"].Should().Be(DotEnv.Outcome.NeedsRestart);
-        System.Runtime.InteropServices.Marshal.PtrToStringUTF8(LibC.GetEnv($"GST_PLUGIN_PATH_{suffix}")).Should().Be(directory.Path, "native code sees what managed code set");
-        if (string.IsNullOrEmpty(wasPluginPath))
+        EnvironmentScope.Native($"GST_PLUGIN_PATH_{suffix}").Should().Be(directory.Path, "native code sees what managed code set");
+        // GST_PLUGIN_PATH has a run-time equivalent: the registry scans the directories at once.
+        outcomes["GST_PLUGIN_PATH"].Should().Be(DotEnv.Outcome.Applied);
+        logger.Entries.Should().Contain(entry => entry.Message.Contains("added to the GStreamer registry"));
+        // The dynamic loader read both when the process started: set for children, with a plain warning.
+        foreach (var (name, value) in new[] { ("LD_LIBRARY_PATH", "/opt/kvs/lib"), ("LD_PRELOAD", "/opt/kvs/libpreloaded.so") })
         {
-            // GST_PLUGIN_PATH has a run-time equivalent: the registry scans the directories at once.
-            outcomes["GST_PLUGIN_PATH"].Should().Be(DotEnv.Outcome.Applied);
-            logger.Entries.Should().Contain(entry => entry.Message.Contains("added to the GStreamer registry"));
-            Environment.SetEnvironmentVariable("GST_PLUGIN_PATH", null);
-            LibC.SetEnv("GST_PLUGIN_PATH", string.Empty, 1);
-        }
-        if (string.IsNullOrEmpty(wasLibraryPath))
-        {
-            outcomes["LD_LIBRARY_PATH"].Should().Be(DotEnv.Outcome.NeedsRestart);
-            logger.Entries.Should().Contain(entry => entry.Level == LogLevel.Warning && entry.Message.Contains("LD_LIBRARY_PATH") && entry.Message.Contains("cannot take effect in this running process"));
-            Environment.SetEnvironmentVariable("LD_LIBRARY_PATH", null);
+            outcomes[name].Should().Be(DotEnv.Outcome.NeedsRestart);
+            Environment.GetEnvironmentVariable(name).Should().Be(value, "child processes inherit it");
+            EnvironmentScope.Native(name).Should().Be(value);
+            logger.Entries.Should().Contain(entry => entry.Level == LogLevel.Warning && entry.Message.StartsWith(name + " from", StringComparison.Ordinal) &&
+                entry.Message.Contains("cannot take effect in this running process"));
         }
         logger.Entries.Should().NotContain(entry => entry.Message.Contains("never-applied"));
     }

@@ -79,4 +79,21 @@ public sealed class FramePoolTests
         pool.Dropped.Should().Be(10_000 - 4);
         pool.Clear().Should().Be(4);
     }
+
+    [Fact]
+    public void Preparing_makes_the_missing_slots_and_grows_the_free_ones_that_are_too_small_but_not_those_in_use()
+    {
+        using var pool = new FramePool();
+        pool.Configure(capacity: 4, maxSlots: 8);
+        var inUse = pool.Rent()!;
+        inUse.EnsureCapacity(100);
+        pool.Prepare(2, 100);
+
+        pool.Prepare(3, 5000);
+
+        pool.Memory.Should().Be((3, 100 + (2 * 5000)), "the slot in use keeps its memory until it comes back");
+        inUse.Release();
+        pool.Prepare(3, 5000);
+        pool.Memory.Should().Be((3, 3 * 5000));
+    }
 }

@@ -97,6 +97,7 @@ public sealed class AnnotationSceneTests
     [InlineData("""{"type": "rect", "rect": [0, 0, 1, 1], "color": [300, 0, 0]}""", "color", "expected a colour")]
     [InlineData("""{"type": "rect", "rect": [0, 0, 1]}""", "rect", "expected a rectangle [x1, y1, x2, y2]")]
     [InlineData("""{"type": "line", "line": [[0, 0]], "thickness": 2}""", "line", "expected a line")]
+    [InlineData("""{"type": "line", "line": [[0, 0], [1]]}""", "line[1]", "expected a point [x, y]")]
     [InlineData("""{"type": "line", "line": [[0, 0], [1, 1]], "thickness": 0}""", "thickness", "expected an integer thickness from 1 to 255")]
     [InlineData("""{"type": "line", "line": [[0, 0], [1, 1]], "thickness": 2.5}""", "thickness", "expected an integer thickness")]
     [InlineData("""{"type": "marker", "point": [0, 0], "style": "circle"}""", "style", "expected one of cross, tiltedCross, star, diamond, square, triangleUp, triangleDown")]

@@ -36,6 +36,89 @@ public sealed class RasterAnnotationDriverTests
         GoldenImage.Check(frame, $"label-{horizontal}-{vertical}".ToLowerInvariant());
     }
 
+    [Theory]
+    [InlineData(HorizontalAnchor.Left, VerticalAnchor.Bottom)]
+    [InlineData(HorizontalAnchor.Center, VerticalAnchor.Center)]
+    public void Text_too_large_to_cache_is_drawn_directly_and_looks_the_same(HorizontalAnchor horizontal, VerticalAnchor vertical)
+    {
+        using var frame = BgrFrame.Create(160, 80);
+        frame.Fill(Background.B, Background.G, Background.R);
+        var driver = new RasterAnnotationDriver { MaxCachedGlyphBytes = 0 };
+
+        driver.Render([
+            new MarkerAnnotation(new Point(0.5, 0.5), MarkerStyle.Cross, HtmlColors.Red),
+            new LabelAnnotation(new Point(0.5, 0.5), "Hg 0.5", HtmlColors.White, horizontal, vertical, size: 5),
+        ], frame);
+
+        driver.CachedGlyphCount.Should().Be(0);
+        GoldenImage.Check(frame, $"label-{horizontal}-{vertical}".ToLowerInvariant());
+    }
+
+    [Fact]
+    public void Glyphs_too_large_for_the_cache_are_not_kept()
+    {
+        var driver = new RasterAnnotationDriver();
+        using var frame = BgrFrame.Create(400, 400);
+
+        driver.Render([new LabelAnnotation(new Point(0.1, 0.9), "W", size: 40)], frame);
+        driver.Render([new LabelAnnotation(new Point(0.1, 0.9), "W", size: 1)], frame);
+
+        driver.CachedGlyphCount.Should().Be(1, "only the small W is cached; the large one would take about 147 KB");
+        frame.GetRow(200).ToArray().Should().Contain(255, "the large W was drawn");
+    }
+
+    [Fact]
+    public void The_glyph_cache_stays_within_its_limit_when_text_sizes_keep_changing()
+    {
+        var driver = new RasterAnnotationDriver { GlyphCacheLimit = 100_000 };
+        using var frame = BgrFrame.Create(400, 400);
+
+        for (var size = 1.0; size < 10; size += 0.25)
+        {
+            driver.Render([new LabelAnnotation(new Point(0.1, 0.9), "W@", size: size)], frame);
+            driver.CachedGlyphBytes.Should().BeInRange(1, 100_000);
+        }
+    }
+
+    [Fact]
+    public void A_huge_label_on_a_very_high_frame_is_drawn_without_an_overflow()
+    {
+        // Font scale 8192 and strokes 8192 pixels thick: a cached "@" would need 90 115 x 90 114 pixels, more than an int counts.
+        using var frame = BgrFrame.Create(64, 16384);
+        var driver = new RasterAnnotationDriver(new RasterAnnotationOptions { UnitFontHeight = 200 });
+
+        // Placed so that the first point of the "@", 9 units right of its left bearing and 2 above the baseline,
+        // lands on the middle of the frame: the origin is 9 · 8192 pixels left and 7 · 8192 below it.
+        driver.Render([new LabelAnnotation(new Point((32 - (9 * 8192)) / 64.0, (8192 + (7 * 8192)) / 16384.0), "@", HtmlColors.White, size: 100)], frame);
+
+        frame.GetRow(8192).ToArray().Should().OnlyContain(b => b == 255, "the stroke, 8192 pixels thick, covers the middle of the frame");
+        driver.CachedGlyphCount.Should().Be(0);
+    }
+
+    [Fact]
+    public void The_box_behind_a_label_holds_its_tallest_glyphs()
+    {
+        using var frame = Render(160, 80, [new LabelAnnotation(new Point(0.1, 0.7), "(|ij$)~", HtmlColors.Yellow, size: 2)],
+            new RasterAnnotationOptions { LabelBackground = true, AntiAliasing = false, UnitFontHeight = 80 });
+
+        int top = int.MaxValue, bottom = -1, left = int.MaxValue, right = -1;
+        ForEachPixel(frame, (x, y, pixel) =>
+        {
+            if (pixel is [0, 255, 255])
+            {
+                (left, top, right, bottom) = (Math.Min(left, x), Math.Min(top, y), Math.Max(right, x), Math.Max(bottom, y));
+            }
+        });
+        ForEachPixel(frame, (x, y, pixel) =>
+        {
+            if (pixel is not [64, 64, 64])
+            {
+                (x >= left && x <= right && y >= top && y <= bottom).Should().BeTrue($"({x}, {y}) is drawn, so it lies on the yellow box ({left}, {top})-({right}, {bottom})");
+            }
+        });
+        (bottom - top).Should().BeGreaterThan(20, "the box spans brackets 14 font units high at scale 2");
+    }
+
     // Reference boxes: the pixels Python Backpack's OpenCV driver draws for "Hg 0.5" at (0.5, 0.5), size 2, on
     // 400x200 (cv2.putText with the driver's anchor shifts; computed with Debian's python3-opencv 4.6).
     [Theory]
@@ -185,7 +268,7 @@ public sealed class RasterAnnotationDriverTests
             new LabelAnnotation(new Point(0.5, double.PositiveInfinity), "x"),
             new PolyLineAnnotation(new PolyLine([new(0, 0), new(1, 0), new(0.5, double.NegativeInfinity)])),
             new RectAnnotation(new Rectangle(0.1, 0.1, double.NaN, 0.5)),
-            new MarkerAnnotation(new Point(1e308, 0.5)),
+            new MarkerAnnotation(new Point(0.5, double.NaN)),
         ], frame);
 
         frame.Pixels.ToArray().Should().OnlyContain(b => b == 0);
@@ -209,6 +292,41 @@ public sealed class RasterAnnotationDriverTests
         frame.GetRow(20)[75..78].ToArray().Should().Equal([(byte)255, (byte)255, (byte)255], "the long line crosses the middle");
         frame.GetRow(5)[75..78].ToArray().Should().Equal([(byte)0, (byte)0, (byte)255], "the huge triangle covers the frame");
         driver.SkippedCount.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_line_to_a_far_away_point_keeps_its_direction()
+    {
+        using var near = Render(100, 100, [new LineAnnotation(new Line(new Point(0, 0), new Point(4, 2)), HtmlColors.White)]);
+        using var far = Render(100, 100, [new LineAnnotation(new Line(new Point(0, 0), new Point(4e7, 2e7)), HtmlColors.White)]);
+
+        Pixel(far, 60, 30).Should().Equal([(byte)255, (byte)255, (byte)255], "the line of slope 1/2 passes (60, 30)");
+        Pixel(far, 60, 60).Should().Equal([(byte)64, (byte)64, (byte)64], "it does not bend towards the diagonal");
+        far.Pixels.SequenceEqual(near.Pixels).Should().BeTrue("both lines have the same direction from the same start");
+    }
+
+    [Fact]
+    public void Huge_finite_coordinates_are_drawn_clipped_not_skipped()
+    {
+        var driver = new RasterAnnotationDriver();
+        using var frame = BgrFrame.Create(100, 100);
+
+        driver.Render([
+            new PolyLineAnnotation(new PolyLine([new(0.2, 0.2), new(1e308, 0.5), new(0.2, 0.8)]), 1, HtmlColors.Blue, HtmlColors.Red),
+            new LineAnnotation(new Line(new Point(0.5, 0.1), new Point(-1e308, 0.1)), HtmlColors.Lime, 3),
+            new RectAnnotation(new Rectangle(0.9, 0.95, double.MaxValue, double.MaxValue), HtmlColors.Yellow),
+            new MarkerAnnotation(new Point(-1e308, 1e308), MarkerStyle.Star),
+            new LabelAnnotation(new Point(1e308, 0.5), "far"),
+        ], frame);
+
+        driver.SkippedCount.Should().Be(0, "only NaN and infinite coordinates are skipped");
+        Pixel(frame, 80, 50).Should().Equal([(byte)0, (byte)0, (byte)255], "the wedge towards x = 1e308 is filled");
+        Pixel(frame, 80, 25).Should().Equal([(byte)0, (byte)0, (byte)255], "so far away, the wedge is a band between y = 0.2 and 0.8");
+        Pixel(frame, 80, 15).Should().Equal([(byte)0, (byte)0, (byte)0], "above the band");
+        Pixel(frame, 10, 50).Should().Equal([(byte)0, (byte)0, (byte)0], "left of the band");
+        Pixel(frame, 10, 10).Should().Equal([(byte)0, (byte)255, (byte)0], "the line goes left from (50, 10)");
+        Pixel(frame, 60, 10).Should().Equal([(byte)0, (byte)0, (byte)0], "and not right");
+        Pixel(frame, 95, 95).Should().Equal([(byte)0, (byte)255, (byte)255], "the rectangle's corner in the frame is drawn");
     }
 
     [Fact]
@@ -244,6 +362,19 @@ public sealed class RasterAnnotationDriverTests
 
         live.Pixels.SequenceEqual(fixedTime.Pixels).Should().BeTrue();
         live.Pixels.ToArray().Should().Contain(255);
+    }
+
+    [Fact]
+    public void An_open_polyline_with_a_fill_colour_is_filled_as_if_closed_as_in_the_original()
+    {
+        using var frame = BgrFrame.Create(100, 100);
+        var openPath = new PolyLine([new(0.1, 0.1), new(0.9, 0.1), new(0.9, 0.9)], closed: false);
+
+        new RasterAnnotationDriver().Render([new PolyLineAnnotation(openPath, 1, HtmlColors.White, HtmlColors.Red)], frame);
+
+        frame.GetRow(30).Slice(70 * 3, 3).ToArray().Should().Equal([(byte)0, (byte)0, (byte)255], "(70, 30) lies inside the triangle the path closes");
+        frame.GetRow(70).Slice(30 * 3, 3).ToArray().Should().Equal([(byte)0, (byte)0, (byte)0], "(30, 70) lies outside it");
+        frame.GetRow(50).Slice(50 * 3, 3).ToArray().Should().NotEqual([(byte)255, (byte)255, (byte)255], "the closing side gets no outline");
     }
 
     [Fact]
@@ -287,14 +418,6 @@ public sealed class RasterAnnotationDriverTests
     }
 
     [Fact]
-    public void Options_out_of_range_are_rejected_naming_the_option()
-    {
-        var act = () => new RasterAnnotationDriver(new RasterAnnotationOptions { MarkerSize = 1 });
-
-        act.Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("MarkerSize");
-    }
-
-    [Fact]
     public void A_disposed_frame_is_an_error_before_anything_is_drawn()
     {
         var frame = BgrFrame.Create(10, 10);
@@ -312,6 +435,19 @@ public sealed class RasterAnnotationDriverTests
         new RasterAnnotationDriver(options).Render(annotations, frame);
         return frame;
     }
+
+    private static void ForEachPixel(BgrFrame frame, Action<int, int, byte[]> visit)
+    {
+        for (var y = 0; y < frame.Height; y++)
+        {
+            for (var x = 0; x < frame.Width; x++)
+            {
+                visit(x, y, Pixel(frame, x, y));
+            }
+        }
+    }
+
+    private static byte[] Pixel(BgrFrame frame, int x, int y) => frame.GetRow(y).Slice(x * 3, 3).ToArray();
 
     private static (int Left, int Top, int Right, int Bottom) InkBox(BgrFrame frame)
     {

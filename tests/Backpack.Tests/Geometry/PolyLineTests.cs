@@ -1,4 +1,6 @@
 using Backpack.Geometry;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Backpack.Tests.Geometry;
 
@@ -64,27 +66,90 @@ public sealed class PolyLineTests
     }
 
     [Fact]
-    public void Points_inside_a_random_convex_polygon_lie_inside_its_bounding_box()
+    public void HasInside_of_a_convex_polygon_agrees_with_the_sides_of_its_edges()
     {
-        var random = new Random(7);
-        for (var polygon = 0; polygon < 100; polygon++)
+        // The oracle: a point is inside a convex polygon when it lies on the same side of every edge (the cross
+        // products of the edges and the vectors to the point all have one sign). Points within 1e-9 of an edge's
+        // line are left out: on the outline either answer is right.
+        var inside = 0;
+        var outside = 0;
+        var cases = Gen.Zip(ConvexPolygons(), Gen.ArrayOf(Fractions(), 30));
+        var property = Prop.ForAll(cases.ToArbitrary(), testCase =>
         {
-            // A convex polygon: points on a circle in angle order.
-            var count = random.Next(3, 9);
-            var angles = Enumerable.Range(0, count).Select(_ => random.NextDouble() * Math.Tau).Order().ToArray();
-            var center = new Point(0.3 + (random.NextDouble() * 0.4), 0.3 + (random.NextDouble() * 0.4));
-            var radius = 0.05 + (random.NextDouble() * 0.2);
-            var zone = new PolyLine(angles.Select(a => new Point(center.X + (radius * Math.Cos(a)), center.Y + (radius * Math.Sin(a)))));
-            zone.IsConvex.Should().BeTrue();
-            for (var i = 0; i < 50; i++)
+            var (corners, fractions) = testCase;
+            var zone = new PolyLine(corners);
+            var box = zone.BoundingBox;
+            for (var i = 0; i + 1 < fractions.Length; i += 2)
             {
-                var point = new Point(random.NextDouble(), random.NextDouble());
-                if (zone.HasInside(point))
+                // Points around the polygon: its bounding box and a margin of a quarter of its size on every side.
+                var point = new Point(
+                    box.Left + ((fractions[i] * 1.5) - 0.25) * box.Width,
+                    box.Top + ((fractions[i + 1] * 1.5) - 0.25) * box.Height);
+                if (SidesOfEdges(corners, point) is not { } expected)
                 {
-                    zone.BoundingBox.HasInside(point).Should().BeTrue();
+                    continue;
+                }
+                if (zone.HasInside(point) != expected)
+                {
+                    return false;
+                }
+                if (expected)
+                {
+                    inside++;
+                }
+                else
+                {
+                    outside++;
                 }
             }
+            return zone.IsConvex;
+        });
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), property);
+
+        inside.Should().BeGreaterThan(500, "many generated points fell inside the polygons");
+        outside.Should().BeGreaterThan(500, "many fell outside");
+    }
+
+    /// <summary>Convex polygons: 3 to 8 points at distinct angles of a circle, in either turning direction.</summary>
+    private static Gen<Point[]> ConvexPolygons() =>
+        from count in Gen.Choose(3, 8)
+        from angles in Gen.ArrayOf(Gen.Choose(0, 35_999), count)
+        from center in Gen.Zip(Fractions(), Fractions())
+        from radius in Fractions()
+        from reversed in Gen.Elements(false, true)
+        let distinct = angles.Distinct().Order().Select(angle => angle * Math.Tau / 36_000).ToArray()
+        where distinct.Length >= 3
+        let r = 0.05 + (radius * 0.2)
+        let corners = distinct.Select(a => new Point(0.3 + (center.Item1 * 0.4) + (r * Math.Cos(a)), 0.3 + (center.Item2 * 0.4) + (r * Math.Sin(a))))
+        select reversed ? corners.Reverse().ToArray() : corners.ToArray();
+
+    private static Gen<double> Fractions() => Gen.Choose(0, 1_000_000).Select(n => n / 1_000_000.0);
+
+    /// <summary>True inside, false outside, null on (or within 1e-9 of) an edge's line.</summary>
+    private static bool? SidesOfEdges(Point[] corners, Point point)
+    {
+        int positive = 0, negative = 0;
+        for (var i = 0; i < corners.Length; i++)
+        {
+            var a = corners[i];
+            var b = corners[(i + 1) % corners.Length];
+            var cross = ((b.X - a.X) * (point.Y - a.Y)) - ((b.Y - a.Y) * (point.X - a.X));
+            var length = Math.Sqrt(((b.X - a.X) * (b.X - a.X)) + ((b.Y - a.Y) * (b.Y - a.Y)));
+            if (Math.Abs(cross) / length < 1e-9)
+            {
+                return null;
+            }
+            if (cross > 0)
+            {
+                positive++;
+            }
+            else
+            {
+                negative++;
+            }
         }
+        return positive == corners.Length || negative == corners.Length;
     }
 
     [Fact]

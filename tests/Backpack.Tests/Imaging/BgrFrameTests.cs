@@ -103,17 +103,23 @@ public sealed class BgrFrameTests
     }
 
     [Theory]
-    [InlineData(-1, 0, 2, 2)]
-    [InlineData(0, 0, 9, 2)]
-    [InlineData(7, 7, 2, 1)]
-    [InlineData(0, 0, 0, 1)]
-    public void Crop_outside_the_frame_is_refused(int x, int y, int width, int height)
+    [InlineData(-1, 0, 2, 2, "x")]
+    [InlineData(8, 0, 1, 1, "x")]
+    [InlineData(0, -1, 2, 2, "y")]
+    [InlineData(0, 8, 1, 1, "y")]
+    [InlineData(0, 0, 9, 2, "width")]
+    [InlineData(7, 7, 2, 1, "width")]
+    [InlineData(0, 0, 0, 1, "width")]
+    [InlineData(0, 6, 1, 3, "height")]
+    [InlineData(0, 0, 1, 0, "height")]
+    public void Crop_outside_the_frame_is_refused_naming_the_parameter_at_fault(int x, int y, int width, int height, string parameter)
     {
         using var frame = BgrFrame.Create(8, 8);
 
         var act = () => frame.Crop(x, y, width, height);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*must lie inside the 8x8 frame*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*must lie inside the 8x8 frame*")
+            .And.ParamName.Should().Be(parameter);
     }
 
     [Fact]

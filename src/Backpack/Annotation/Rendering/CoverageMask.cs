@@ -32,9 +32,11 @@ internal sealed class CoverageMask
         {
             return;
         }
-        if (_coverage.Length < width * height)
+        // Checked: the mask of a frame or of a cached glyph fits an array; anything larger is a bug, not a wrap-around.
+        var size = checked(width * height);
+        if (_coverage.Length < size)
         {
-            _coverage = new byte[width * height];
+            _coverage = new byte[size];
         }
         else
         {

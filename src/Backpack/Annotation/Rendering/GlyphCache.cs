@@ -5,17 +5,34 @@ namespace Backpack.Annotation.Rendering;
 /// <summary>
 /// Rasterised glyphs, by glyph, scale, thickness and horizontal quarter-pixel position: text of a repeated
 /// size is rasterised once and then stamped, which costs a copy of its coverage. Owned by one driver; not
-/// thread safe. The cache is emptied when it reaches <see cref="Capacity"/> entries (sizes that keep changing).
+/// thread safe. Memory stays bounded: a glyph larger than <see cref="MaxGlyphBytes"/> is drawn straight onto
+/// the mask instead (huge text is rare and clipped to the frame), and the cache is emptied when its bitmaps
+/// would exceed <see cref="MaxCacheBytes"/> (sizes that keep changing).
 /// </summary>
 internal sealed class GlyphCache
 {
-    internal const int Capacity = 4096;
+    /// <summary>The largest cached bitmap: 256 × 256 pixels, more than any glyph of size 2 on a 4K frame needs.</summary>
+    internal const int DefaultMaxGlyphBytes = 256 * 256;
+
+    /// <summary>The most all cached bitmaps together take by default: 32 MiB.</summary>
+    internal const long DefaultMaxCacheBytes = 32L << 20;
+
     private const int Subpixels = 4;
 
     private readonly Dictionary<Key, Bitmap> _bitmaps = [];
     private readonly CoverageMask _scratch = new();
+    private long _cachedBytes;
 
     internal int Count => _bitmaps.Count;
+
+    /// <summary>The bytes of all cached bitmaps.</summary>
+    internal long Bytes => _cachedBytes;
+
+    /// <summary>The most all cached bitmaps together may take; the cache is emptied rather than grow beyond.</summary>
+    internal long MaxCacheBytes { get; set; } = DefaultMaxCacheBytes;
+
+    /// <summary>Glyphs whose bitmap would take more bytes than this are drawn without caching.</summary>
+    internal int MaxGlyphBytes { get; set; } = DefaultMaxGlyphBytes;
 
     /// <summary>
     /// Draws <paramref name="text"/> with OpenCV's putText geometry: the glyph origin line starts at
@@ -41,8 +58,16 @@ internal sealed class GlyphCache
             }
             if (glyph.StrokeCount > 0 && whole > -1e6 && whole < 1e6)
             {
-                var bitmap = Get(new Key(index, BitConverter.DoubleToInt64Bits(scale), thickness, quarter), glyph);
-                Stamp(mask, bitmap, (int)whole + bitmap.OffsetX, originY + bitmap.OffsetY);
+                if (BitmapBytes(glyph, scale, thickness) > MaxGlyphBytes)
+                {
+                    // Where the cached bitmap's strokes would land, so that both ways draw the same pixels.
+                    StrokeGlyph(mask, glyph, whole + ((double)quarter / Subpixels) + 0.5, originY + 0.5 - (HersheyFont.BaseLine * scale), scale, thickness / 2.0);
+                }
+                else
+                {
+                    var bitmap = Get(new Key(index, BitConverter.DoubleToInt64Bits(scale), thickness, quarter), glyph);
+                    Stamp(mask, bitmap, (int)whole + bitmap.OffsetX, originY + bitmap.OffsetY);
+                }
             }
             pen += (glyph.Right - glyph.Left) * scale;
         }
@@ -83,18 +108,49 @@ internal sealed class GlyphCache
         }
     }
 
+    /// <summary>About how many bytes the bitmap of a glyph at this scale and thickness takes, without overflowing.</summary>
+    private static double BitmapBytes(HersheyFont.Glyph glyph, double scale, int thickness)
+    {
+        var margin = (2 * ((thickness / 2.0) + 1.0)) + 2;
+        return (((glyph.MaxX - glyph.MinX) * scale) + margin) * (((glyph.Bottom - glyph.Top) * scale) + margin);
+    }
+
+    /// <summary>
+    /// Strokes a glyph onto <paramref name="target"/>, the glyph point (x, y) in font units landing on
+    /// (left + (x − glyph.Left) · scale, top + y · scale).
+    /// </summary>
+    private static void StrokeGlyph(CoverageMask target, HersheyFont.Glyph glyph, double left, double top, double scale, double radius)
+    {
+        for (var stroke = 0; stroke < glyph.StrokeCount; stroke++)
+        {
+            var end = glyph.StrokeStarts[stroke + 1];
+            for (var p = glyph.StrokeStarts[stroke]; p + 1 < end; p++)
+            {
+                Rasterizer.StrokeSegment(
+                    target,
+                    left + ((glyph.Points[p].X - glyph.Left) * scale),
+                    top + (glyph.Points[p].Y * scale),
+                    left + ((glyph.Points[p + 1].X - glyph.Left) * scale),
+                    top + (glyph.Points[p + 1].Y * scale),
+                    radius);
+            }
+        }
+    }
+
     private Bitmap Get(Key key, HersheyFont.Glyph glyph)
     {
         if (_bitmaps.TryGetValue(key, out var bitmap))
         {
             return bitmap;
         }
-        if (_bitmaps.Count >= Capacity)
+        bitmap = Rasterize(key, glyph);
+        if (_cachedBytes + bitmap.Pixels.Length > MaxCacheBytes)
         {
             _bitmaps.Clear();
+            _cachedBytes = 0;
         }
-        bitmap = Rasterize(key, glyph);
         _bitmaps.Add(key, bitmap);
+        _cachedBytes += bitmap.Pixels.Length;
         return bitmap;
     }
 
@@ -105,38 +161,14 @@ internal sealed class GlyphCache
         var radius = key.Thickness / 2.0;
         var penX = ((double)key.Quarter / Subpixels) + 0.5;
         var originY = 0.5 - (HersheyFont.BaseLine * scale);
-        double minX = double.PositiveInfinity, maxX = double.NegativeInfinity, minY = double.PositiveInfinity, maxY = double.NegativeInfinity;
-        foreach (var (px, py) in glyph.Points)
-        {
-            var x = penX + ((px - glyph.Left) * scale);
-            var y = originY + (py * scale);
-            minX = Math.Min(minX, x);
-            maxX = Math.Max(maxX, x);
-            minY = Math.Min(minY, y);
-            maxY = Math.Max(maxY, y);
-        }
         var margin = radius + 1.0;
-        var left = (int)Math.Floor(minX - margin);
-        var top = (int)Math.Floor(minY - margin);
-        var width = (int)Math.Ceiling(maxX + margin) - left;
-        var height = (int)Math.Ceiling(maxY + margin) - top;
+        var left = (int)Math.Floor(penX + ((glyph.MinX - glyph.Left) * scale) - margin);
+        var top = (int)Math.Floor(originY + (glyph.Top * scale) - margin);
+        var width = (int)Math.Ceiling(penX + ((glyph.MaxX - glyph.Left) * scale) + margin) - left;
+        var height = (int)Math.Ceiling(originY + (glyph.Bottom * scale) + margin) - top;
         _scratch.Resize(width, height);
-        for (var stroke = 0; stroke < glyph.StrokeCount; stroke++)
-        {
-            var start = glyph.StrokeStarts[stroke];
-            var end = glyph.StrokeStarts[stroke + 1];
-            for (var p = start; p + 1 < end; p++)
-            {
-                Rasterizer.StrokeSegment(
-                    _scratch,
-                    penX + ((glyph.Points[p].X - glyph.Left) * scale) - left,
-                    originY + (glyph.Points[p].Y * scale) - top,
-                    penX + ((glyph.Points[p + 1].X - glyph.Left) * scale) - left,
-                    originY + (glyph.Points[p + 1].Y * scale) - top,
-                    radius);
-            }
-        }
-        var pixels = new byte[width * height];
+        StrokeGlyph(_scratch, glyph, penX - left, originY - top, scale, radius);
+        var pixels = new byte[checked(width * height)];
         for (var y = 0; y < height; y++)
         {
             _scratch.Row(y).CopyTo(pixels.AsSpan(y * width, width));

@@ -47,15 +47,21 @@ internal static class HersheyFont
         return (width, height, baseline);
     }
 
-    /// <summary>The lowest glyph point of a text in glyph units: <see cref="CapBottom"/>, or lower when a glyph descends.</summary>
-    internal static int Bottom(ReadOnlySpan<char> text)
+    /// <summary>
+    /// The highest and lowest glyph points of a text in glyph units (y grows downwards): at least the cap line
+    /// <see cref="CapTop"/> and the bottom of capitals <see cref="CapBottom"/>, beyond them where a glyph reaches
+    /// higher (brackets, i, $) or descends (g, p, brackets).
+    /// </summary>
+    internal static (int Top, int Bottom) VerticalExtent(ReadOnlySpan<char> text)
     {
-        var bottom = CapBottom;
+        int top = CapTop, bottom = CapBottom;
         foreach (var c in text)
         {
-            bottom = Math.Max(bottom, Glyphs[GlyphIndex(c)].Bottom);
+            var glyph = Glyphs[GlyphIndex(c)];
+            top = Math.Min(top, glyph.Top);
+            bottom = Math.Max(bottom, glyph.Bottom);
         }
-        return bottom;
+        return (top, bottom);
     }
 
     private static Glyph[] Parse(string[] encoded)
@@ -82,8 +88,12 @@ internal static class HersheyFont
                 }
             }
             strokeStarts.Add(points.Count);
-            var bottom = points.Count == 0 ? CapBottom : points.Max(point => (int)point.Y);
-            glyphs[g] = new Glyph(text[0] - 'R', text[1] - 'R', [.. points], [.. strokeStarts], bottom);
+            glyphs[g] = points.Count == 0
+                ? new Glyph(text[0] - 'R', text[1] - 'R', [], [.. strokeStarts], 0, 0, CapTop, CapBottom)
+                : new Glyph(
+                    text[0] - 'R', text[1] - 'R', [.. points], [.. strokeStarts],
+                    points.Min(point => (int)point.X), points.Max(point => (int)point.X),
+                    points.Min(point => (int)point.Y), points.Max(point => (int)point.Y));
         }
         return glyphs;
     }
@@ -91,8 +101,9 @@ internal static class HersheyFont
     /// <summary>
     /// One glyph: its left and right bearings and its strokes, each a polyline of points in font units;
     /// stroke k runs over Points[StrokeStarts[k]] up to (not including) Points[StrokeStarts[k + 1]].
+    /// MinX, MaxX, Top and Bottom bound the points (a glyph without strokes has the capitals' Top and Bottom).
     /// </summary>
-    internal sealed record Glyph(int Left, int Right, (sbyte X, sbyte Y)[] Points, int[] StrokeStarts, int Bottom)
+    internal sealed record Glyph(int Left, int Right, (sbyte X, sbyte Y)[] Points, int[] StrokeStarts, int MinX, int MaxX, int Top, int Bottom)
     {
         internal int StrokeCount => StrokeStarts.Length - 1;
     }
