@@ -76,7 +76,10 @@ internal static class DemoCommand
         }
         catch (SocketException exception)
         {
-            error.WriteLine($"backpack demo: {exception.Message} Use --rtsp-port to choose another port.");
+            var advice = exception.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? "Use --rtsp-port to choose another port (0: any free one)."
+                : "Use --bind with an address of this host (0.0.0.0: every interface, 127.0.0.1: this machine only).";
+            error.WriteLine($"backpack demo: {exception.Message} {advice}");
             return ExitCodes.CannotListen;
         }
     }

@@ -160,6 +160,72 @@ internal class Element : IDisposable
         }
     }
 
+    /// <summary>
+    /// Posts an error (GST_STREAM_ERROR_FAILED) from this element on its pipeline's bus, as the element
+    /// would on a failure of its own: whoever watches the bus ends or restarts the pipeline.
+    /// </summary>
+    internal void PostError(string message)
+    {
+        var error = GLib.ErrorNewLiteral(Gst.StreamErrorQuark(), Gst.StreamErrorFailed, message);
+        try
+        {
+            using (Handle.Lease(out var element))
+            {
+                _ = Gst.ElementPostMessage(element, Gst.MessageNewError(element, error, null));
+            }
+        }
+        finally
+        {
+            GLib.ErrorFree(error);
+        }
+    }
+
+    /// <summary>
+    /// The factory names (such as <c>x264enc</c>) of the elements inside this bin, at any depth, whose factory
+    /// is of a <paramref name="kind"/>; empty for an element that is not a bin.
+    /// </summary>
+    internal IReadOnlyList<string> ElementsInside(Gst.ElementFactoryType kind)
+    {
+        using (Handle.Lease(out var element))
+        {
+            if (!GObject.TypeCheckInstanceIsA(element, Gst.BinGetType()))
+            {
+                return [];
+            }
+            var found = new List<string>();
+            var iterator = Gst.BinIterateRecurse(element);
+            var item = default(GObject.Value);
+            try
+            {
+                while (true)
+                {
+                    switch (Gst.IteratorNext(iterator, ref item))
+                    {
+                        case Gst.IteratorResult.Ok:
+                            var factory = Gst.ElementGetFactory(GObject.ValueGetObject(ref item));
+                            if (factory != 0 && Gst.ElementFactoryListIsType(factory, kind))
+                            {
+                                found.Add(GLib.TakeString(Gst.ObjectGetName(factory)) ?? string.Empty);
+                            }
+                            GObject.ValueUnset(ref item);
+                            break;
+                        case Gst.IteratorResult.Resync:
+                            found.Clear();
+                            Gst.IteratorResync(iterator);
+                            break;
+                        default:
+                            return found;
+                    }
+                }
+            }
+            finally
+            {
+                GObject.ValueUnset(ref item);
+                Gst.IteratorFree(iterator);
+            }
+        }
+    }
+
     /// <summary>A static pad of the element, such as <c>src</c> or <c>sink</c>.</summary>
     /// <exception cref="ArgumentException">The element has no such pad.</exception>
     internal GstObjectHandle GetStaticPad(string name)

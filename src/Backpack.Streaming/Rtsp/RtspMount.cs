@@ -12,8 +12,9 @@ namespace Backpack.Streaming.Rtsp;
 /// one encoder, any number of clients, no UDP hop.
 /// </summary>
 /// <remarks>
-/// Thread safe. Media come and go on the server's threads (media-configure when the first client asks,
-/// unprepared when the last one left), samples arrive on the encoder's streaming thread.
+/// Thread safe. Media come and go on the server's threads, one per client and the media's own
+/// (media-configure when the first client asks, unprepared when the last one left), possibly at once;
+/// samples arrive on the encoder's streaming thread.
 /// </remarks>
 internal sealed unsafe partial class RtspMount : IDisposable
 {
@@ -35,6 +36,9 @@ internal sealed unsafe partial class RtspMount : IDisposable
         "! rtph264pay name=pay0 pt=96 )";
 
     private readonly Lock _gate = new();
+    // Serialises the calls of _activeChanged, so that the last one always tells the state as it is now even
+    // when a media comes on one client's thread while another goes on another thread.
+    private readonly Lock _activeGate = new();
     private readonly List<ActiveMedia> _media = [];
     private readonly HashSet<nint> _clients = [];
     private readonly GObjectHandle _factory;
@@ -42,6 +46,7 @@ internal sealed unsafe partial class RtspMount : IDisposable
     private readonly ILogger _logger;
     private bool _mounted;
     private bool _disposed;
+    private bool _reportedActive;
     private long _pushFailures;
     private long _keyFrames;
 
@@ -118,6 +123,25 @@ internal sealed unsafe partial class RtspMount : IDisposable
         }
     }
 
+    /// <summary>
+    /// The factory names of the elements of a <paramref name="kind"/> inside the media that exist now, such as
+    /// <c>rtph264pay</c> for payloaders (for tests: a media must hold no encoder, since the SkyLine encodes once for all).
+    /// </summary>
+    internal IReadOnlyList<string> MediaElements(Gst.ElementFactoryType kind)
+    {
+        lock (_gate)
+        {
+            // A media in the list is not unprepared yet (Detach waits for this lock), so it is alive.
+            var found = new List<string>();
+            foreach (var media in _media)
+            {
+                using var bin = new Element(GstObjectHandle.TakeOwnership(GstRtspServer.MediaGetElement(media.Media)));
+                found.AddRange(bin.ElementsInside(kind));
+            }
+            return found;
+        }
+    }
+
     /// <summary>Key frames handed to the media since the mount was made.</summary>
     internal long KeyFramesPushed => Interlocked.Read(ref _keyFrames);
 
@@ -160,14 +184,18 @@ internal sealed unsafe partial class RtspMount : IDisposable
         }
     }
 
-    /// <summary>Ends the stream for every media: the appsrcs send end of stream, so clients receive an RTCP BYE.</summary>
+    /// <summary>
+    /// Ends the stream for every media: a media that had frames sends end of stream (its clients receive an
+    /// RTCP BYE); a media still waiting for its first frame fails, so that the client connecting to it is
+    /// refused at once (503) instead of waiting for a frame that will not come.
+    /// </summary>
     internal void EndStream()
     {
         lock (_gate)
         {
             foreach (var media in _media)
             {
-                media.Source.EndOfStream();
+                media.End();
             }
         }
     }
@@ -358,7 +386,6 @@ internal sealed unsafe partial class RtspMount : IDisposable
         }
         var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
         _ = GObject.SignalConnectData(media, "unprepared", (nint)(delegate* unmanaged<nint, nint, void>)&OnMediaUnprepared, state, &NativeCallbacks.FreeGCHandleClosure, 0);
-        bool first;
         lock (_gate)
         {
             if (_disposed)
@@ -367,19 +394,14 @@ internal sealed unsafe partial class RtspMount : IDisposable
                 return;
             }
             _media.Add(new ActiveMedia(media, new AppSrc(source)));
-            first = _media.Count == 1;
         }
         LogMediaPrepared(_logger, Path);
-        if (first)
-        {
-            _activeChanged(true);
-        }
+        ReportActivity();
     }
 
     private void Detach(nint media)
     {
         ActiveMedia? removed = null;
-        bool last;
         lock (_gate)
         {
             var index = _media.FindIndex(active => active.Media == media);
@@ -389,13 +411,23 @@ internal sealed unsafe partial class RtspMount : IDisposable
             }
             removed = _media[index];
             _media.RemoveAt(index);
-            last = _media.Count == 0;
         }
         removed.Dispose();
         LogMediaUnprepared(_logger, Path);
-        if (last)
+        ReportActivity();
+    }
+
+    /// <summary>Tells the SkyLine whether a media wants frames, when that changed since it was last told.</summary>
+    private void ReportActivity()
+    {
+        lock (_activeGate)
         {
-            _activeChanged(false);
+            var active = IsActive;
+            if (active != _reportedActive)
+            {
+                _reportedActive = active;
+                _activeChanged(active);
+            }
         }
     }
 
@@ -431,6 +463,7 @@ internal sealed unsafe partial class RtspMount : IDisposable
     private sealed class ActiveMedia(nint media, AppSrc source) : IDisposable
     {
         private Phase _phase = Phase.Preparing;
+        private bool _ended;
         private long _offset;
         private bool _hasOffset;
         private long _last = -1;
@@ -445,6 +478,10 @@ internal sealed unsafe partial class RtspMount : IDisposable
         /// <summary>Whether the media takes this frame now; moves to the next phase when it does.</summary>
         internal bool Admits(bool isKeyFrame)
         {
+            if (_ended)
+            {
+                return false;
+            }
             switch (_phase)
             {
                 case Phase.Preparing when isKeyFrame:
@@ -457,6 +494,27 @@ internal sealed unsafe partial class RtspMount : IDisposable
                     return true;
                 default:
                     return false;
+            }
+        }
+
+        /// <summary>
+        /// Ends the media once: end of stream after frames; before its first frame an error, since the
+        /// library would otherwise keep its client waiting (up to 20 s) for the frame that prepares it.
+        /// </summary>
+        internal void End()
+        {
+            if (_ended)
+            {
+                return;
+            }
+            _ended = true;
+            if (_phase == Phase.Preparing)
+            {
+                Source.PostError("The stream ended before its first frame.");
+            }
+            else
+            {
+                Source.EndOfStream();
             }
         }
 

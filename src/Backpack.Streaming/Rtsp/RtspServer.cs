@@ -21,9 +21,12 @@ namespace Backpack.Streaming.Rtsp;
 /// Encoded frames reach the RTSP media in the process; nothing goes through local UDP ports.
 /// </para>
 /// <para>
-/// The server runs a GLib main loop on a thread of its own, from <see cref="Start"/> to <see cref="Stop"/>.
-/// Streams may be added and removed before or after <see cref="Start"/>; a stream is served while its
-/// SkyLine is streaming. With <see cref="RtspServerOptions.Credentials"/>, clients without them are refused.
+/// The server listens on a GLib main loop of its own thread, from <see cref="Start"/> to <see cref="Stop"/>,
+/// and serves each client on a thread of its own, so that no stream holds up the clients of another (a
+/// client of a stream that has no frame yet waits for the first one, up to 20 s, then is refused with
+/// 503 Service Unavailable). Streams may be added and removed before or after <see cref="Start"/>; a stream
+/// is served while its SkyLine is streaming. With <see cref="RtspServerOptions.Credentials"/>, clients
+/// without them are refused.
 /// </para>
 /// <para>Thread safe.</para>
 /// </remarks>
@@ -44,6 +47,9 @@ public sealed unsafe partial class RtspServer : IDisposable
 {
     /// <summary>The port RTSP servers usually listen on.</summary>
     public const int DefaultPort = 8554;
+
+    /// <summary>gst_rtsp_thread_pool_set_max_threads: a thread per client, however many.</summary>
+    private const int UnlimitedClientThreads = -1;
 
     private static readonly TimeSpan LoopCallTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SessionCleanupInterval = TimeSpan.FromSeconds(2);
@@ -96,11 +102,14 @@ public sealed unsafe partial class RtspServer : IDisposable
             GstRtspServer.ServerSetService(server, Options.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _mountPoints = GObjectHandle.TakeOwnership(GstRtspServer.ServerGetMountPoints(server));
             _sessionPool = GObjectHandle.TakeOwnership(GstRtspServer.ServerGetSessionPool(server));
-            // Clients are served on the server's own loop thread, not on threads of a pool the library keeps.
+            // Each client is served on a thread of its own from the library's pool (-1: no limit), not on the loop
+            // thread: a request for a stream waits until the stream's media has its first frame (the library gives
+            // up after 20 s), and no other client may wait behind it. A bounded pool would share threads between
+            // clients, round robin, and bring the wait back.
             using (var threads = GObjectHandle.TakeOwnership(GstRtspServer.ServerGetThreadPool(server)))
             using (threads.Lease(out var pool))
             {
-                GstRtspServer.ThreadPoolSetMaxThreads(pool, 0);
+                GstRtspServer.ThreadPoolSetMaxThreads(pool, UnlimitedClientThreads);
             }
             if (Options.Credentials is { } credentials)
             {
@@ -355,7 +364,10 @@ public sealed unsafe partial class RtspServer : IDisposable
         }
     }
 
-    /// <summary>Stops serving a stream's mount; with <paramref name="endStream"/>, its clients get end of stream and are disconnected.</summary>
+    /// <summary>
+    /// Stops serving a stream's mount; with <paramref name="endStream"/>, its clients get end of stream (or,
+    /// while still connecting, a refusal) and are disconnected.
+    /// </summary>
     internal void Unmount(RtspSkyLine stream, bool endStream)
     {
         lock (_gate)
@@ -369,7 +381,7 @@ public sealed unsafe partial class RtspServer : IDisposable
             var clients = stream.Mount.SnapshotClients();
             if (clients.Count > 0 && _loop is { } loop)
             {
-                // Not waited for: the loop may be busy with a request for this very stream.
+                // Not waited for under _gate: closing a client calls back into this server (closed), which takes _gate.
                 loop.Post(() => CloseClients(static (client, set) => set!.Contains(client), clients));
             }
         }

@@ -19,6 +19,8 @@ namespace Backpack.Streaming.Rtsp;
 /// <para>
 /// The stream is served while the SkyLine is streaming: clients that ask before <see cref="SkyLine.StartStreaming"/>
 /// (or during its warmup) get 404 Not Found; <see cref="SkyLine.StopStreaming"/> ends the stream for its clients.
+/// A client's picture starts with the next frame put after it asked; until one comes it waits (up to 20 s, then
+/// 503 Service Unavailable), without holding up the clients of other streams.
 /// During an automatic restart after a pipeline error, connected clients stay and receive the stream again
 /// once the pipeline is back. Disposing removes the stream from the server.
 /// </para>

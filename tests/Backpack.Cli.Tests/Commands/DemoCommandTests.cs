@@ -69,7 +69,33 @@ public sealed partial class DemoCommandTests
         var result = BackpackProcess.Run(["demo", "--rtsp-port", port, "--bind", "127.0.0.1", "--duration", "5", "--width", "320", "--height", "240"]);
 
         result.ExitCode.Should().Be(ExitCodes.CannotListen);
-        result.Error.Should().Contain($"127.0.0.1:{port}").And.Contain("in use").And.Contain("--rtsp-port");
+        result.Error.Should().Contain($"127.0.0.1:{port}").And.Contain("in use").And.Contain("--rtsp-port").And.NotContain("--bind");
+    }
+
+    [Fact]
+    public void An_address_that_is_not_this_hosts_is_an_error_suggesting_another_bind_address()
+    {
+        // 192.0.2.0/24 is reserved for documentation (RFC 5737): no host has it.
+        var result = BackpackProcess.Run(["demo", "--rtsp-port", "0", "--bind", "192.0.2.1", "--duration", "5", "--width", "320", "--height", "240"]);
+
+        result.ExitCode.Should().Be(ExitCodes.CannotListen);
+        result.Error.Should().Contain("192.0.2.1").And.Contain("not one of this host's").And.Contain("--bind").And.NotContain("--rtsp-port");
+    }
+
+    [Fact]
+    public void The_defaults_are_port_8554_on_every_interface_1280x720_at_30_fps_until_stopped_without_login()
+    {
+        var parsed = DemoCommand.Create().Parse([]);
+
+        parsed.Errors.Should().BeEmpty();
+        parsed.GetValue<int>("--rtsp-port").Should().Be(8554);
+        parsed.GetValue<string>("--bind").Should().Be("0.0.0.0");
+        parsed.GetValue<int>("--width").Should().Be(1280);
+        parsed.GetValue<int>("--height").Should().Be(720);
+        parsed.GetValue<double>("--fps").Should().Be(30);
+        parsed.GetValue<double?>("--duration").Should().BeNull();
+        parsed.GetValue<string?>("--user").Should().BeNull();
+        parsed.GetValue<string?>("--password").Should().BeNull();
     }
 
     [Fact]

@@ -28,6 +28,14 @@ internal sealed class LiveStream : IDisposable
     /// <summary>Adds a stream and feeds it <paramref name="fps"/> frames a second from now on.</summary>
     internal RtspSkyLine Add(string path, int width = 320, int height = 240, double fps = 30, TimeSpan? keyFrameInterval = null)
     {
+        var skyLine = AddWithoutFrames(path, width, height, fps, keyFrameInterval);
+        Feed(skyLine);
+        return skyLine;
+    }
+
+    /// <summary>Adds a stream that is streaming but gets no frame until <see cref="Feed"/>, as an application whose camera has not delivered yet.</summary>
+    internal RtspSkyLine AddWithoutFrames(string path, int width = 320, int height = 240, double fps = 30, TimeSpan? keyFrameInterval = null)
+    {
         var skyLine = Server.AddStream(path, new SkyLineOptions
         {
             Name = path.Trim('/'),
@@ -38,8 +46,14 @@ internal sealed class LiveStream : IDisposable
             LoadDotEnv = false,
         });
         skyLine.StartStreaming();
-        _feeders.Add(new Feeder(skyLine, width, height, fps));
         return skyLine;
+    }
+
+    /// <summary>Feeds a stream of this server at its frame rate and size from now on.</summary>
+    internal void Feed(RtspSkyLine skyLine)
+    {
+        var format = skyLine.Format ?? throw new InvalidOperationException($"{skyLine} is not streaming; nothing to feed.");
+        _feeders.Add(new Feeder(skyLine, format.Width, format.Height, format.FrameRate));
     }
 
     /// <summary>Starts the server and returns this, for chaining.</summary>

@@ -11,6 +11,10 @@ internal static partial class GLib
     [LibraryImport(NativeLibraries.GLib, EntryPoint = "g_error_free")]
     internal static partial void ErrorFree(nint error);
 
+    /// <summary>A new GError (freed with g_error_free) of a domain (a GQuark), a code and a message.</summary>
+    [LibraryImport(NativeLibraries.GLib, EntryPoint = "g_error_new_literal", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint ErrorNewLiteral(uint domain, int code, string message);
+
     /// <summary>A copy of the string in memory GLib owns (freed by whoever receives it with g_free).</summary>
     [LibraryImport(NativeLibraries.GLib, EntryPoint = "g_strdup", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint StrDup(string text);

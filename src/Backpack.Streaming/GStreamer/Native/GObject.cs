@@ -14,6 +14,10 @@ internal static partial class GObject
         internal ulong Data1;
     }
 
+    /// <summary>The object a GValue holds (borrowed).</summary>
+    [LibraryImport(NativeLibraries.GObject, EntryPoint = "g_value_get_object")]
+    internal static partial nint ValueGetObject(ref Value value);
+
     [LibraryImport(NativeLibraries.GObject, EntryPoint = "g_object_class_find_property", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint ClassFindProperty(nint objectClass, string name);
 

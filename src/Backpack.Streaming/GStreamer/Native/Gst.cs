@@ -104,6 +104,30 @@ internal static partial class Gst
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_bin_get_by_name", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint BinGetByName(nint bin, string name);
 
+    /// <summary>An iterator (freed with gst_iterator_free) over the elements of a bin and of the bins inside it.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_bin_iterate_recurse")]
+    internal static partial nint BinIterateRecurse(nint bin);
+
+    /// <summary>Moves to the next item; a GValue of type 0 is initialised to the iterator's type.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_iterator_next")]
+    internal static partial IteratorResult IteratorNext(nint iterator, ref GObject.Value item);
+
+    /// <summary>Starts over after the collection changed (<see cref="IteratorResult.Resync"/>).</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_iterator_resync")]
+    internal static partial void IteratorResync(nint iterator);
+
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_iterator_free")]
+    internal static partial void IteratorFree(nint iterator);
+
+    /// <summary>The factory an element was made by (borrowed), or 0.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_element_get_factory")]
+    internal static partial nint ElementGetFactory(nint element);
+
+    /// <summary>Whether a factory makes elements of a kind (encoder, payloader...).</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_element_factory_list_is_type")]
+    [return: MarshalAs(UnmanagedType.I4)]
+    internal static partial bool ElementFactoryListIsType(nint factory, ElementFactoryType type);
+
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_element_get_bus")]
     internal static partial nint ElementGetBus(nint element);
 
@@ -172,6 +196,17 @@ internal static partial class Gst
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_message_new_eos")]
     internal static partial nint MessageNewEos(nint source);
 
+    /// <summary>A new error message from <paramref name="source"/>; the GError is copied, not taken.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_message_new_error", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint MessageNewError(nint source, nint error, string? debug);
+
+    /// <summary>The GQuark of GST_STREAM_ERROR, the domain of errors in the data flow.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_stream_error_quark")]
+    internal static partial uint StreamErrorQuark();
+
+    /// <summary>GST_STREAM_ERROR_FAILED: a general error in the data flow.</summary>
+    internal const int StreamErrorFailed = 1;
+
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_message_parse_error")]
     internal static partial void MessageParseError(nint message, out nint error, out nint debug);
 
@@ -214,6 +249,9 @@ internal static partial class Gst
 
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_caps_from_string", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint CapsFromString(string caps);
+
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_bin_get_type")]
+    internal static partial nuint BinGetType();
 
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_caps_get_type")]
     internal static partial nuint CapsGetType();
@@ -278,6 +316,27 @@ internal static partial class Gst
 
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_debug_category_get_name")]
     internal static partial nint DebugCategoryGetName(nint category);
+
+    /// <summary>GstIteratorResult.</summary>
+    internal enum IteratorResult
+    {
+        Done = 0,
+        Ok = 1,
+        Resync = 2,
+        Error = 3,
+    }
+
+    /// <summary>GstElementFactoryListType: kinds of element factories.</summary>
+    [Flags]
+    internal enum ElementFactoryType : ulong
+    {
+        Decoder = 1UL << 0,
+        Encoder = 1UL << 1,
+        Sink = 1UL << 2,
+        Src = 1UL << 3,
+        Payloader = 1UL << 7,
+        Any = (1UL << 49) - 1,
+    }
 
     /// <summary>GstState.</summary>
     internal enum State
