@@ -39,8 +39,8 @@ internal sealed class AppSink : Element
     /// <summary>
     /// Calls <paramref name="onNewSample"/> on the streaming thread each time a sample is ready; the
     /// handler pulls it with <see cref="TryPullSample"/> (timeout zero). Replaces an earlier handler.
-    /// The handler must be quick and must not throw: it runs on GStreamer's thread, and an exception
-    /// there is swallowed to keep the stream going.
+    /// The handler must be quick: it runs on GStreamer's thread. An exception it throws is caught at the
+    /// native boundary (logged once, counted) and the stream goes on.
     /// </summary>
     internal unsafe void OnNewSample(Action<AppSink> onNewSample)
     {
@@ -50,26 +50,18 @@ internal sealed class AppSink : Element
         var state = GCHandle.ToIntPtr(GCHandle.Alloc(new Registration(this, onNewSample)));
         using (Handle.Lease(out var appsink))
         {
-            GstApp.AppSinkSetCallbacks(appsink, &callbacks, state, &NativeCallbacks.FreeGCHandle);
+            GstApp.AppSinkSetCallbacks(appsink, &callbacks, state, &NativeBoundary.FreeGCHandle);
         }
     }
 
     [UnmanagedCallersOnly]
-    private static Gst.FlowReturn NewSample(nint appsink, nint state)
+    private static unsafe Gst.FlowReturn NewSample(nint appsink, nint state) =>
+        // A failing handler loses one sample; the stream goes on.
+        NativeBoundary.Enter<Registration, nint, Gst.FlowReturn>("appsink new-sample", state, appsink, &HandOver, Gst.FlowReturn.Ok);
+
+    private static Gst.FlowReturn HandOver(Registration registration, nint appsink)
     {
-        if (NativeCallbacks.Target<Registration>(state) is { } registration)
-        {
-            try
-            {
-                registration.Handler(registration.Sink);
-            }
-#pragma warning disable CA1031 // An exception must not cross into native code.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                return Gst.FlowReturn.Ok;
-            }
-        }
+        registration.Handler(registration.Sink);
         return Gst.FlowReturn.Ok;
     }
 

@@ -129,14 +129,17 @@ internal static partial class GStreamerLog
             : throw new GStreamerException("GStreamer is not loaded.");
 
     [UnmanagedCallersOnly]
-    private static void Log(nint category, Gst.DebugLevel level, nint file, nint function, int line, nint gObject, nint message, nint userData)
+    private static unsafe void Log(nint category, Gst.DebugLevel level, nint file, nint function, int line, nint gObject, nint message, nint userData) =>
+        NativeBoundary.Run("GStreamer log function", new LogCall(category, level, function, message), &Forward);
+
+    private static void Forward(LogCall call)
     {
         var loggers = _loggers;
         if (loggers.Length == 0)
         {
             return;
         }
-        var logLevel = level switch
+        var logLevel = call.Level switch
         {
             Gst.DebugLevel.Error => LogLevel.Error,
             Gst.DebugLevel.Warning or Gst.DebugLevel.Fixme => LogLevel.Warning,
@@ -144,27 +147,19 @@ internal static partial class GStreamerLog
             Gst.DebugLevel.Debug => LogLevel.Debug,
             _ => LogLevel.Trace,
         };
-        try
+        string? text = null;
+        string? categoryName = null;
+        string? functionName = null;
+        foreach (var logger in loggers)
         {
-            string? text = null;
-            string? categoryName = null;
-            string? functionName = null;
-            foreach (var logger in loggers)
+            if (!logger.IsEnabled(logLevel))
             {
-                if (!logger.IsEnabled(logLevel))
-                {
-                    continue;
-                }
-                text ??= Marshal.PtrToStringUTF8(Gst.DebugMessageGet(message)) ?? string.Empty;
-                categoryName ??= Marshal.PtrToStringUTF8(Gst.DebugCategoryGetName(category)) ?? "default";
-                functionName ??= Marshal.PtrToStringUTF8(function) ?? string.Empty;
-                LogMessage(logger, logLevel, categoryName, functionName, text);
+                continue;
             }
-        }
-#pragma warning disable CA1031 // An exception must not cross into native code; a logger failing loses one line.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
+            text ??= Marshal.PtrToStringUTF8(Gst.DebugMessageGet(call.Message)) ?? string.Empty;
+            categoryName ??= Marshal.PtrToStringUTF8(Gst.DebugCategoryGetName(call.Category)) ?? "default";
+            functionName ??= Marshal.PtrToStringUTF8(call.Function) ?? string.Empty;
+            LogMessage(logger, logLevel, categoryName, functionName, text);
         }
     }
 
@@ -173,6 +168,9 @@ internal static partial class GStreamerLog
 
     [GeneratedRegex(@"^\s*((\*|[\w\*\-\.]+)\s*:\s*)?(\d|NONE|ERROR|WARNING|WARN|FIXME|INFO|DEBUG|LOG|TRACE|MEMDUMP)\s*(,\s*((\*|[\w\*\-\.]+)\s*:\s*)?(\d|NONE|ERROR|WARNING|WARN|FIXME|INFO|DEBUG|LOG|TRACE|MEMDUMP)\s*)*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LevelListPattern();
+
+    /// <summary>The arguments of a log call that forwarding reads.</summary>
+    private readonly record struct LogCall(nint Category, Gst.DebugLevel Level, nint Function, nint Message);
 
     private sealed class Registration(ILogger logger) : IDisposable
     {

@@ -59,7 +59,7 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
         }
         using var work = new WorkItem(action);
         var handle = GCHandle.Alloc(work);
-        GLib.MainContextInvokeFull(_context, GLib.PriorityDefault, &RunWorkItem, GCHandle.ToIntPtr(handle), &NativeCallbacks.FreeGCHandle);
+        GLib.MainContextInvokeFull(_context, GLib.PriorityDefault, &RunWorkItem, GCHandle.ToIntPtr(handle), &NativeBoundary.FreeGCHandle);
         if (!work.Done.Wait(timeout))
         {
             throw new TimeoutException($"The main loop of {_thread.Name} did not run a call within {timeout.TotalSeconds:0.#} s.");
@@ -81,7 +81,7 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
             return;
         }
         var handle = GCHandle.Alloc(new LoggedAction(action, _logger, repeat: false));
-        GLib.MainContextInvokeFull(_context, GLib.PriorityDefault, &RunLoggedAction, GCHandle.ToIntPtr(handle), &NativeCallbacks.FreeGCHandle);
+        GLib.MainContextInvokeFull(_context, GLib.PriorityDefault, &RunLoggedAction, GCHandle.ToIntPtr(handle), &NativeBoundary.FreeGCHandle);
     }
 
     /// <summary>
@@ -93,7 +93,7 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var source = GLib.TimeoutSourceNew((uint)Math.Clamp(interval.TotalMilliseconds, 1, uint.MaxValue));
         var handle = GCHandle.Alloc(new LoggedAction(tick, _logger, repeat: true));
-        GLib.SourceSetCallback(source, &RunLoggedAction, GCHandle.ToIntPtr(handle), &NativeCallbacks.FreeGCHandle);
+        GLib.SourceSetCallback(source, &RunLoggedAction, GCHandle.ToIntPtr(handle), &NativeBoundary.FreeGCHandle);
         _ = GLib.SourceAttach(source, _context);
         return new AttachedSource(source);
     }
@@ -130,25 +130,29 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
     }
 
     [UnmanagedCallersOnly]
-    private static int QuitLoop(nint loop)
+    private static int QuitLoop(nint loop) => NativeBoundary.Run("main loop quit", loop, &Quit, GLib.SourceRemove);
+
+    [UnmanagedCallersOnly]
+    private static int RunWorkItem(nint state) =>
+        NativeBoundary.Enter<WorkItem, nint, int>("main loop call", state, 0, &RunOnce, GLib.SourceRemove);
+
+    [UnmanagedCallersOnly]
+    private static int RunLoggedAction(nint state) =>
+        NativeBoundary.Enter<LoggedAction, nint, int>("main loop timer or post", state, 0, &RunLogged, GLib.SourceRemove);
+
+    private static int Quit(nint loop)
     {
         GLib.MainLoopQuit(loop);
         return GLib.SourceRemove;
     }
 
-    [UnmanagedCallersOnly]
-    private static int RunWorkItem(nint state)
+    private static int RunOnce(WorkItem work, nint unused)
     {
-        if (NativeCallbacks.Target<WorkItem>(state) is { } work)
-        {
-            work.Run();
-        }
+        work.Run();
         return GLib.SourceRemove;
     }
 
-    [UnmanagedCallersOnly]
-    private static int RunLoggedAction(nint state) =>
-        NativeCallbacks.Target<LoggedAction>(state) is { } action && action.Run() ? GLib.SourceContinue : GLib.SourceRemove;
+    private static int RunLogged(LoggedAction action, nint unused) => action.Run() ? GLib.SourceContinue : GLib.SourceRemove;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The main loop thread {Thread} did not end within 10 s; its context is left allocated")]
     private static partial void LogSlowLoop(ILogger logger, string? thread);

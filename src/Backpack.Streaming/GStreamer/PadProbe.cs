@@ -5,8 +5,8 @@ namespace Backpack.Streaming.GStreamer;
 
 /// <summary>
 /// A probe on a pad: a static <c>[UnmanagedCallersOnly]</c> callback (pad, info, user data) that
-/// GStreamer calls on the streaming thread for each buffer or event crossing the pad, with managed
-/// state found through <see cref="NativeCallbacks.Target{T}"/>. Disposing removes the probe.
+/// GStreamer calls on the streaming thread for each buffer or event crossing the pad, entering managed
+/// code through <see cref="NativeBoundary"/> with the state given here. Disposing removes the probe.
 /// </summary>
 internal sealed class PadProbe : IDisposable
 {
@@ -32,7 +32,7 @@ internal sealed class PadProbe : IDisposable
         var data = GCHandle.ToIntPtr(GCHandle.Alloc(state));
         using (pad.Lease(out var pointer))
         {
-            var id = Gst.PadAddProbe(pointer, mask, callback, data, &NativeCallbacks.FreeGCHandle);
+            var id = Gst.PadAddProbe(pointer, mask, callback, data, &NativeBoundary.FreeGCHandle);
             return new PadProbe(pad, id);
         }
     }

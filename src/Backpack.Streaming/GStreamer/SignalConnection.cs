@@ -5,15 +5,18 @@ namespace Backpack.Streaming.GStreamer;
 
 /// <summary>
 /// A GObject signal handler: a C callback (a static <c>[UnmanagedCallersOnly]</c> method whose
-/// parameters match the signal, user data last) and managed state it finds through
-/// <see cref="NativeCallbacks.Target{T}"/>. Disposing disconnects; the state is freed once
-/// GObject lets go of it. g_signal_connect_data is not variadic, so it is bound directly.
+/// parameters match the signal, user data last, and whose body is one call to
+/// <see cref="NativeBoundary"/>) and managed state the guard finds through the user data.
+/// Disposing disconnects; the state is freed once GObject lets go of it. g_signal_connect_data is
+/// not variadic, so it is bound directly.
 /// </summary>
 /// <example>
 /// <code>
 /// [UnmanagedCallersOnly]
 /// static nint FormatLocation(nint splitmux, uint fragment, nint state) =>
-///     GLib.StrDup(NativeCallbacks.Target&lt;Namer&gt;(state)!.Name(fragment));
+///     NativeBoundary.Enter&lt;Namer, uint, nint&gt;("format-location", state, fragment, &amp;Name, 0);
+///
+/// static nint Name(Namer namer, uint fragment) => GLib.StrDup(namer.Name(fragment));
 ///
 /// using var connection = SignalConnection.Connect(splitmux, "format-location",
 ///     (nint)(delegate* unmanaged&lt;nint, uint, nint, nint&gt;)&amp;FormatLocation, namer);
@@ -42,7 +45,7 @@ internal sealed class SignalConnection : IDisposable
         nuint id;
         using (instance.Lease(out var pointer))
         {
-            id = GObject.SignalConnectData(pointer, signal, callback, data, &NativeCallbacks.FreeGCHandleClosure, 0);
+            id = GObject.SignalConnectData(pointer, signal, callback, data, &NativeBoundary.FreeGCHandleClosure, 0);
         }
         if (id == 0)
         {

@@ -51,14 +51,17 @@ internal static class ThreadNiceness
     }
 
     [UnmanagedCallersOnly]
-    private static Gst.BusSyncReply OnMessage(nint bus, nint message, nint niceness)
+    private static unsafe Gst.BusSyncReply OnMessage(nint bus, nint message, nint niceness) =>
+        NativeBoundary.Run("bus sync handler (thread priority)", (message, niceness), &LowerEnteringThread, Gst.BusSyncReply.Pass);
+
+    private static Gst.BusSyncReply LowerEnteringThread((nint Message, nint Niceness) call)
     {
-        if (NativeLayout.ReadMessageType(message) == Gst.MessageType.StreamStatus)
+        if (NativeLayout.ReadMessageType(call.Message) == Gst.MessageType.StreamStatus)
         {
-            Gst.MessageParseStreamStatus(message, out var type, out _);
+            Gst.MessageParseStreamStatus(call.Message, out var type, out _);
             if (type == Gst.StreamStatusType.Enter)
             {
-                LowerCurrentThread((int)niceness);
+                LowerCurrentThread((int)call.Niceness);
             }
         }
         return Gst.BusSyncReply.Pass;

@@ -16,7 +16,7 @@ namespace Backpack.Streaming.Rtsp;
 /// (media-configure when the first client asks, unprepared when the last one left), possibly at once;
 /// samples arrive on the encoder's streaming thread.
 /// </remarks>
-internal sealed unsafe partial class RtspMount : IDisposable
+internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTarget
 {
     /// <summary>The name of the appsrc in the media's launch description.</summary>
     internal const string SourceName = "backpack_rtsp_source";
@@ -75,7 +75,7 @@ internal sealed unsafe partial class RtspMount : IDisposable
             }
             var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
             var id = GObject.SignalConnectData(
-                factory, "media-configure", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnMediaConfigure, state, &NativeCallbacks.FreeGCHandleClosure, 0);
+                factory, "media-configure", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnMediaConfigure, state, &NativeBoundary.FreeGCHandleClosure, 0);
             if (id == 0)
             {
                 GCHandle.FromIntPtr(state).Free();
@@ -86,6 +86,12 @@ internal sealed unsafe partial class RtspMount : IDisposable
 
     /// <summary>The mount path.</summary>
     internal string Path { get; }
+
+    /// <inheritdoc/>
+    ILogger INativeCallbackTarget.CallbackLogger => _logger;
+
+    /// <inheritdoc/>
+    string INativeCallbackTarget.CallbackContext => $"RTSP stream {Path}";
 
     /// <summary>Whether a media is prepared and wants frames.</summary>
     internal bool IsActive
@@ -347,31 +353,16 @@ internal sealed unsafe partial class RtspMount : IDisposable
     }
 
     [UnmanagedCallersOnly]
-    private static void OnMediaConfigure(nint factory, nint media, nint state)
-    {
-        if (NativeCallbacks.Target<RtspMount>(state) is { } mount)
-        {
-            try
-            {
-                mount.Attach(media);
-            }
-#pragma warning disable CA1031 // An exception must not cross into GStreamer; the media then never gets frames, which the log says.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                LogAttachFailed(mount._logger, exception, mount.Path);
-            }
-        }
-    }
+    private static void OnMediaConfigure(nint factory, nint media, nint state) =>
+        NativeBoundary.Enter<RtspMount, nint>("RTSP media-configure", state, media, &Attach);
 
     [UnmanagedCallersOnly]
-    private static void OnMediaUnprepared(nint media, nint state)
-    {
-        if (NativeCallbacks.Target<RtspMount>(state) is { } mount)
-        {
-            mount.Detach(media);
-        }
-    }
+    private static void OnMediaUnprepared(nint media, nint state) =>
+        NativeBoundary.Enter<RtspMount, nint>("RTSP media unprepared", state, media, &Detach);
+
+    private static void Attach(RtspMount mount, nint media) => mount.Attach(media);
+
+    private static void Detach(RtspMount mount, nint media) => mount.Detach(media);
 
     private void Attach(nint media)
     {
@@ -385,7 +376,7 @@ internal sealed unsafe partial class RtspMount : IDisposable
                 : throw new GStreamerException($"The media of {Path} has no element named {SourceName}.");
         }
         var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
-        _ = GObject.SignalConnectData(media, "unprepared", (nint)(delegate* unmanaged<nint, nint, void>)&OnMediaUnprepared, state, &NativeCallbacks.FreeGCHandleClosure, 0);
+        _ = GObject.SignalConnectData(media, "unprepared", (nint)(delegate* unmanaged<nint, nint, void>)&OnMediaUnprepared, state, &NativeBoundary.FreeGCHandleClosure, 0);
         lock (_gate)
         {
             if (_disposed)
@@ -436,9 +427,6 @@ internal sealed unsafe partial class RtspMount : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "RTSP stream {Path}: its media was released")]
     private static partial void LogMediaUnprepared(ILogger logger, string path);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "RTSP stream {Path}: the media could not be connected to the SkyLine")]
-    private static partial void LogAttachFailed(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RTSP stream {Path}: a frame could not be handed to a client's media ({Result}); further failures are counted, not logged")]
     private static partial void LogPushFailed(ILogger logger, string path, Gst.FlowReturn result);

@@ -523,31 +523,49 @@ public sealed unsafe partial class RtspServer : IDisposable
 
     /// <summary>GClosureNotify of a registration: frees it once GObject will not call the handler again.</summary>
     [UnmanagedCallersOnly]
-    private static void ReleaseRegistration(nint state, nint closure)
+    private static void ReleaseRegistration(nint state, nint closure) => NativeBoundary.Run("RTSP signal handler released", state, &Release);
+
+    [UnmanagedCallersOnly]
+    private static GstRtspServer.FilterResult FilterClient(nint server, nint client, nint state) =>
+        NativeBoundary.Enter<ClientFilter, nint, GstRtspServer.FilterResult>("RTSP client filter", state, client, &Filter, GstRtspServer.FilterResult.Keep);
+
+    [UnmanagedCallersOnly]
+    private static GstRtspServer.FilterResult RemoveSession(nint pool, nint session, nint state) =>
+        NativeBoundary.Run("RTSP session filter", session, &RemoveEverySession, GstRtspServer.FilterResult.Keep);
+
+    [UnmanagedCallersOnly]
+    private static void OnClientConnected(nint server, nint client, nint state) =>
+        NativeBoundary.Enter<Registration, nint>("RTSP client-connected", state, client, &ClientConnected);
+
+    [UnmanagedCallersOnly]
+    private static void OnClientClosed(nint client, nint state) =>
+        NativeBoundary.Enter<Registration, nint>("RTSP client closed", state, client, &ClientClosed);
+
+    [UnmanagedCallersOnly]
+    private static void OnRequest(nint client, nint context, nint state) =>
+        NativeBoundary.Enter<Registration, (nint Client, nint Context)>("RTSP describe/setup request", state, (client, context), &Requested);
+
+    [UnmanagedCallersOnly]
+    private static void OnPlayRequest(nint client, nint context, nint state) =>
+        NativeBoundary.Enter<Registration, (nint Client, nint Context)>("RTSP play request", state, (client, context), &PlayRequested);
+
+    private static void Release(nint state)
     {
-        if (NativeCallbacks.Target<Registration>(state) is { } registration)
+        if (NativeBoundary.Target<Registration>(state) is { } registration)
         {
             Interlocked.Decrement(ref registration.Owner._clientRegistrations);
         }
         GCHandle.FromIntPtr(state).Free();
     }
 
-    [UnmanagedCallersOnly]
-    private static GstRtspServer.FilterResult FilterClient(nint server, nint client, nint state) =>
-        NativeCallbacks.Target<ClientFilter>(state) is { } filter && filter.Predicate(client, filter.Set)
-            ? GstRtspServer.FilterResult.Remove
-            : GstRtspServer.FilterResult.Keep;
+    private static GstRtspServer.FilterResult Filter(ClientFilter filter, nint client) =>
+        filter.Predicate(client, filter.Set) ? GstRtspServer.FilterResult.Remove : GstRtspServer.FilterResult.Keep;
 
-    [UnmanagedCallersOnly]
-    private static GstRtspServer.FilterResult RemoveSession(nint pool, nint session, nint state) => GstRtspServer.FilterResult.Remove;
+    private static GstRtspServer.FilterResult RemoveEverySession(nint session) => GstRtspServer.FilterResult.Remove;
 
-    [UnmanagedCallersOnly]
-    private static void OnClientConnected(nint server, nint client, nint state)
+    private static void ClientConnected(Registration registration, nint client)
     {
-        if (NativeCallbacks.Target<Registration>(state)?.Owner is not { } owner)
-        {
-            return;
-        }
+        var owner = registration.Owner;
         Interlocked.Increment(ref owner._clientCount);
         owner.Connect(client, "closed", (nint)(delegate* unmanaged<nint, nint, void>)&OnClientClosed);
         owner.Connect(client, "describe-request", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnRequest);
@@ -556,13 +574,9 @@ public sealed unsafe partial class RtspServer : IDisposable
         LogClientConnected(owner._logger, owner.ClientCount);
     }
 
-    [UnmanagedCallersOnly]
-    private static void OnClientClosed(nint client, nint state)
+    private static void ClientClosed(Registration registration, nint client)
     {
-        if (NativeCallbacks.Target<Registration>(state)?.Owner is not { } owner)
-        {
-            return;
-        }
+        var owner = registration.Owner;
         Interlocked.Decrement(ref owner._clientCount);
         foreach (var stream in owner.Streams)
         {
@@ -571,16 +585,14 @@ public sealed unsafe partial class RtspServer : IDisposable
         LogClientClosed(owner._logger, owner.ClientCount);
     }
 
-    [UnmanagedCallersOnly]
-    private static void OnRequest(nint client, nint context, nint state) =>
-        NativeCallbacks.Target<Registration>(state)?.Owner?.StreamOf(client, context);
+    private static void Requested(Registration registration, (nint Client, nint Context) request) =>
+        registration.Owner.StreamOf(request.Client, request.Context);
 
-    [UnmanagedCallersOnly]
-    private static void OnPlayRequest(nint client, nint context, nint state)
+    private static void PlayRequested(Registration registration, (nint Client, nint Context) request)
     {
-        if (NativeCallbacks.Target<Registration>(state)?.Owner?.StreamOf(client, context) is { } stream)
+        if (registration.Owner.StreamOf(request.Client, request.Context) is { } stream)
         {
-            stream.Mount.Played(GstRtspServer.ContextLayout.ReadMedia(context));
+            stream.Mount.Played(GstRtspServer.ContextLayout.ReadMedia(request.Context));
             stream.OnClientPlays();
         }
     }
@@ -605,7 +617,12 @@ public sealed unsafe partial class RtspServer : IDisposable
     }
 
     /// <summary>The user data of a signal handler: the server it reports to.</summary>
-    private sealed record Registration(RtspServer Owner);
+    private sealed record Registration(RtspServer Owner) : INativeCallbackTarget
+    {
+        public ILogger CallbackLogger => Owner._logger;
+
+        public string CallbackContext => "RTSP server";
+    }
 
     private sealed record ClientFilter(Func<nint, HashSet<nint>?, bool> Predicate, HashSet<nint>? Set);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Backpack.Streaming.GStreamer;
 
 namespace Backpack.Streaming.SkyLines;
 
@@ -90,11 +91,8 @@ internal sealed unsafe class FrameSlot : IDisposable
 
     /// <summary>GDestroyNotify of the GstBuffers that wrap a slot: GStreamer is done with the memory.</summary>
     [UnmanagedCallersOnly]
-    internal static void ReleaseFromGStreamer(nint state)
-    {
-        if (GCHandle.FromIntPtr(state).Target is FrameSlot slot)
-        {
-            slot.Release();
-        }
-    }
+    internal static void ReleaseFromGStreamer(nint state) =>
+        NativeBoundary.Enter<FrameSlot, nint>("SkyLine frame buffer released", state, 0, &ReleaseSlot);
+
+    private static void ReleaseSlot(FrameSlot slot, nint unused) => slot.Release();
 }

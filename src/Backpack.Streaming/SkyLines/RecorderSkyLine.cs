@@ -161,19 +161,11 @@ public sealed partial class RecorderSkyLine : SkyLine
     }
 
     [UnmanagedCallersOnly]
-    private static nint FormatLocation(nint splitmux, uint fragment, nint state)
-    {
-        try
-        {
-            return NativeCallbacks.Target<RecorderSkyLine>(state) is { } recorder ? GLib.StrDup(recorder.NextFileName()) : 0;
-        }
-#pragma warning disable CA1031 // An exception must not cross into native code; splitmuxsink then falls back to its location property.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return 0;
-        }
-    }
+    private static unsafe nint FormatLocation(nint splitmux, uint fragment, nint state) =>
+        // On a failure splitmuxsink falls back to its location property.
+        NativeBoundary.Enter<RecorderSkyLine, uint, nint>("splitmuxsink format-location", state, fragment, &FormatLocation, 0);
+
+    private static nint FormatLocation(RecorderSkyLine recorder, uint fragment) => GLib.StrDup(recorder.NextFileName());
 
     private static RecordingContainer FromExtension(string path) =>
         System.IO.Path.GetExtension(path).ToUpperInvariant() switch

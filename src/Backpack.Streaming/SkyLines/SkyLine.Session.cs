@@ -12,7 +12,7 @@ public abstract partial class SkyLine
     /// watcher, the probe that counts encoded frames, and the feeding thread that takes frames from
     /// the queue, places them on the constant-rate timeline and pushes them into the appsrc.
     /// </summary>
-    private sealed unsafe class Session : IDisposable
+    private sealed unsafe class Session : IDisposable, INativeCallbackTarget
     {
         private static readonly TimeSpan PumpJoinAfterFlush = TimeSpan.FromSeconds(5);
 
@@ -51,6 +51,12 @@ public abstract partial class SkyLine
         }
 
         internal long Id { get; }
+
+        /// <inheritdoc/>
+        public Microsoft.Extensions.Logging.ILogger CallbackLogger => _owner.Logger;
+
+        /// <inheritdoc/>
+        public string CallbackContext => $"SkyLine {_owner._options.Name}";
 
         internal StreamFormat Format { get; }
 
@@ -215,18 +221,18 @@ public abstract partial class SkyLine
         }
 
         [UnmanagedCallersOnly]
-        private static Gst.PadProbeReturn OnEncoded(nint pad, nint info, nint state)
+        private static Gst.PadProbeReturn OnEncoded(nint pad, nint info, nint state) =>
+            NativeBoundary.Enter<Session, nint, Gst.PadProbeReturn>("SkyLine encoded-frame probe", state, info, &CountEncoded, Gst.PadProbeReturn.Ok);
+
+        private static Gst.PadProbeReturn CountEncoded(Session session, nint info)
         {
-            if (NativeCallbacks.Target<Session>(state) is { } session)
+            Interlocked.Increment(ref session._owner._framesEncoded);
+            if (Interlocked.Read(ref session._encoderDelayFrames) < 0)
             {
-                Interlocked.Increment(ref session._owner._framesEncoded);
-                if (Interlocked.Read(ref session._encoderDelayFrames) < 0)
-                {
-                    Interlocked.CompareExchange(
-                        ref session._encoderDelayFrames,
-                        Interlocked.Read(ref session._owner._framesPut) - session._framesPutAtStart,
-                        -1);
-                }
+                Interlocked.CompareExchange(
+                    ref session._encoderDelayFrames,
+                    Interlocked.Read(ref session._owner._framesPut) - session._framesPutAtStart,
+                    -1);
             }
             return Gst.PadProbeReturn.Ok;
         }

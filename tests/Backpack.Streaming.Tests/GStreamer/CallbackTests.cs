@@ -83,12 +83,16 @@ public sealed unsafe class CallbackTests
 
     [UnmanagedCallersOnly]
     private static void Handoff(nint identity, nint buffer, nint state) =>
-        Interlocked.Increment(ref NativeCallbacks.Target<Counter>(state)!.Count);
+        NativeBoundary.Enter<Counter, nint>("test handoff", state, buffer, &CountHandoff);
 
     [UnmanagedCallersOnly]
-    private static Gst.PadProbeReturn Probe(nint pad, nint info, nint state)
+    private static Gst.PadProbeReturn Probe(nint pad, nint info, nint state) =>
+        NativeBoundary.Enter<Counter, nint, Gst.PadProbeReturn>("test probe", state, info, &CountProbe, Gst.PadProbeReturn.Ok);
+
+    private static void CountHandoff(Counter counter, nint buffer) => Interlocked.Increment(ref counter.Count);
+
+    private static Gst.PadProbeReturn CountProbe(Counter counter, nint info)
     {
-        var counter = NativeCallbacks.Target<Counter>(state)!;
         Interlocked.Increment(ref counter.Count);
         counter.LastPts = new BufferView(Gst.PadProbeInfoGetBuffer(info)).Pts;
         return Gst.PadProbeReturn.Ok;
