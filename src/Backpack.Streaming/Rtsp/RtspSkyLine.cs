@@ -47,7 +47,6 @@ public sealed class RtspSkyLine : SkyLine
             requireViewerRole: server.Options.Credentials is not null,
             OnMediaActiveChanged,
             Logger);
-        StateChanged += (_, _) => SyncMount();
     }
 
     /// <summary>The server that serves this stream.</summary>
@@ -123,6 +122,8 @@ public sealed class RtspSkyLine : SkyLine
             }
         }
     }
+
+    private protected override void OnStateChanged(SkyLineStateChangedEventArgs change) => SyncMount();
 
     private void OnMediaActiveChanged(bool active)
     {

@@ -26,6 +26,9 @@ public abstract partial class SkyLine
     [LoggerMessage(Level = LogLevel.Debug, Message = "SkyLine {Name}: {Previous} -> {Current}")]
     private static partial void LogStateChanged(ILogger logger, string name, SkyLineState previous, SkyLineState current);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "SkyLine {Name}: the output failed to follow the state {State}")]
+    private static partial void LogStateHookFailed(ILogger logger, Exception exception, string name, SkyLineState state);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "SkyLine {Name}: frames of {Width}x{Height} are scaled to the stream's {StreamWidth}x{StreamHeight}, which costs CPU; put frames of the stream's size or start streaming with this size")]
     private static partial void LogFrameScaled(ILogger logger, string name, int width, int height, int streamWidth, int streamHeight);
 

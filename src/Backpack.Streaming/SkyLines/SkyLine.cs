@@ -31,7 +31,7 @@ namespace Backpack.Streaming.SkyLines;
 /// <para>
 /// Thread safety: <see cref="Put(BgrFrame)"/> may be called from several threads;
 /// <see cref="StartStreaming"/>, <see cref="StopStreaming"/> and <see cref="Dispose()"/> are
-/// serialised internally. <see cref="StateChanged"/> is raised on the thread that caused the change.
+/// serialised internally. <see cref="StateChanged"/> is raised on a thread-pool thread, never inside Put.
 /// </para>
 /// </remarks>
 /// <example>
@@ -69,6 +69,7 @@ public abstract partial class SkyLine : IDisposable
     private readonly string _encoderElement;
     private readonly Meter _meter;
     private readonly IDisposable? _logForwarding;
+    private readonly EventDispatcher<SkyLineStateChangedEventArgs> _events;
     private volatile int _state = (int)SkyLineState.Stopped;
     private volatile Session? _session;
     private volatile bool _outputActive = true;
@@ -116,6 +117,7 @@ public abstract partial class SkyLine : IDisposable
         _clock = _options.TimeProvider;
         loggerFactory ??= NullLoggerFactory.Instance;
         Logger = loggerFactory.CreateLogger(GetType().FullName ?? nameof(SkyLine));
+        _events = new EventDispatcher<SkyLineStateChangedEventArgs>(this, Logger, $"SkyLine {_options.Name}");
         LoadDotEnv(_options);
         GStreamerRuntime.EnsureInitialized();
         ApplyLogOptions(_options);
@@ -164,7 +166,13 @@ public abstract partial class SkyLine : IDisposable
     /// <summary>The name of the meter SkyLines publish their figures through.</summary>
     public const string MeterName = "Backpack.SkyLine";
 
-    /// <summary>Raised after each change of <see cref="State"/>, on the thread that caused it.</summary>
+    /// <summary>
+    /// Raised after each change of <see cref="State"/>, in order, on a thread-pool thread: never inside
+    /// <see cref="Put(BgrFrame)"/>, never on a GStreamer or timer thread, one event at a time. A handler
+    /// that throws is logged (the other handlers still run) and streaming goes on. By the time a handler
+    /// runs the state may have moved on: <see cref="SkyLineStateChangedEventArgs.Current"/> is the state
+    /// the event is about, <see cref="State"/> the state now.
+    /// </summary>
     public event EventHandler<SkyLineStateChangedEventArgs>? StateChanged;
 
     /// <summary>The current state.</summary>
@@ -622,6 +630,15 @@ public abstract partial class SkyLine : IDisposable
         return previous == state ? null : new SkyLineStateChangedEventArgs(previous, state, reason);
     }
 
+    /// <summary>
+    /// Called on the thread that changed the state, after the change, with no lock held: for outputs of
+    /// this assembly that must follow the state at once (the RTSP mount). Must be quick and must not
+    /// throw; user handlers of <see cref="StateChanged"/> run later, elsewhere.
+    /// </summary>
+    private protected virtual void OnStateChanged(SkyLineStateChangedEventArgs change)
+    {
+    }
+
     private void Raise(SkyLineStateChangedEventArgs? change)
     {
         if (change is null)
@@ -629,7 +646,17 @@ public abstract partial class SkyLine : IDisposable
             return;
         }
         LogStateChanged(Logger, _options.Name, change.Previous, change.Current);
-        StateChanged?.Invoke(this, change);
+        try
+        {
+            OnStateChanged(change);
+        }
+#pragma warning disable CA1031 // The state changed whatever an output makes of it; its failure is logged.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogStateHookFailed(Logger, exception, _options.Name, change.Current);
+        }
+        _events.Post(StateChanged, change);
     }
 
     private void Raise(List<SkyLineStateChangedEventArgs?> changes)
