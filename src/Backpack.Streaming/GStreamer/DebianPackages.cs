@@ -23,6 +23,7 @@ internal static class DebianPackages
         ["queue"] = "libgstreamer1.0-0",
         ["fakesink"] = "libgstreamer1.0-0",
         ["identity"] = "libgstreamer1.0-0",
+        ["capsfilter"] = "libgstreamer1.0-0",
         ["tee"] = "libgstreamer1.0-0",
         ["filesink"] = "libgstreamer1.0-0",
         ["filesrc"] = "libgstreamer1.0-0",

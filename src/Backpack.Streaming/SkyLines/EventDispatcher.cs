@@ -5,29 +5,36 @@ namespace Backpack.Streaming.SkyLines;
 /// <summary>
 /// Raises events to user code away from the thread that caused them: the application's frame loop
 /// (inside Put), a GStreamer thread or a timer never runs a handler. Events are delivered one at a time,
-/// in the order they were posted, on a thread-pool thread; each handler of an event runs on its own, so
-/// one that throws is logged and the others (and the stream) go on.
+/// in the order of their sequence numbers (<see cref="Reserve"/>, taken when the change happens, under
+/// the owner's lock), whatever order they are posted in (after the owner's locks are released); each
+/// handler of an event runs on its own, so one that throws is logged and the others (and the stream) go on.
 /// </summary>
-/// <remarks>Thread safe. Posting takes a short lock and queues a work item when none is draining.</remarks>
+/// <remarks>
+/// Thread safe. Every reserved number must be posted, or later events wait for it. Posting takes a
+/// short lock and queues a work item when none is draining.
+/// </remarks>
 internal sealed partial class EventDispatcher<TArgs>(object sender, ILogger logger, string owner)
     where TArgs : EventArgs
 {
-    // A monitor rather than a Lock: WaitIdle waits on it.
-    private readonly object _gate = new();
-    private readonly Queue<(EventHandler<TArgs> Handlers, TArgs Args)> _pending = new();
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<long, (EventHandler<TArgs>? Handlers, TArgs Args)> _pending = [];
+    private long _reserved;
+    private long _next = 1;
     private bool _draining;
 
-    /// <summary>Queues an event for the handlers subscribed now; nothing happens when there are none.</summary>
-    internal void Post(EventHandler<TArgs>? handlers, TArgs args)
+    /// <summary>The sequence number of the next event (1, 2, ...): take it when the change happens.</summary>
+    internal long Reserve() => Interlocked.Increment(ref _reserved);
+
+    /// <summary>
+    /// Posts the event of a reserved number for the handlers subscribed now (none: it only makes way for
+    /// the next). It is delivered once every earlier number was.
+    /// </summary>
+    internal void Post(long sequence, EventHandler<TArgs>? handlers, TArgs args)
     {
-        if (handlers is null)
-        {
-            return;
-        }
         lock (_gate)
         {
-            _pending.Enqueue((handlers, args));
-            if (_draining)
+            _pending[sequence] = (handlers, args);
+            if (_draining || !_pending.ContainsKey(_next))
             {
                 return;
             }
@@ -36,40 +43,23 @@ internal sealed partial class EventDispatcher<TArgs>(object sender, ILogger logg
         ThreadPool.UnsafeQueueUserWorkItem(static dispatcher => dispatcher.Drain(), this, preferLocal: false);
     }
 
-    /// <summary>
-    /// Waits until every event posted so far was delivered (for tests and for an orderly dispose); false on
-    /// timeout. Must not be called from a handler.
-    /// </summary>
-    internal bool WaitIdle(TimeSpan timeout)
-    {
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        lock (_gate)
-        {
-            while (_draining)
-            {
-                var left = deadline - Environment.TickCount64;
-                if (left <= 0 || !Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left)))
-                {
-                    return !_draining;
-                }
-            }
-            return true;
-        }
-    }
-
     private void Drain()
     {
         while (true)
         {
-            (EventHandler<TArgs> Handlers, TArgs Args) next;
+            (EventHandler<TArgs>? Handlers, TArgs Args) next;
             lock (_gate)
             {
-                if (!_pending.TryDequeue(out next))
+                if (!_pending.Remove(_next, out next))
                 {
                     _draining = false;
-                    Monitor.PulseAll(_gate);
                     return;
                 }
+                _next++;
+            }
+            if (next.Handlers is null)
+            {
+                continue;
             }
             foreach (var handler in next.Handlers.GetInvocationList())
             {

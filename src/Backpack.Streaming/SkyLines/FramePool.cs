@@ -1,64 +1,63 @@
+using System.Collections.Concurrent;
+
 namespace Backpack.Streaming.SkyLines;
 
 /// <summary>
 /// The bounded queue between <see cref="SkyLine.Put(Backpack.Imaging.BgrFrame)"/> and the feeding
 /// thread, and the pool of picture buffers behind it. Put rents a free slot (or, when the queue is
 /// full or no slot is free, takes back the oldest queued frame and counts it as dropped), fills it
-/// and enqueues it; it never waits. Slots return to the pool when GStreamer is done with them.
-/// Slots are made on demand up to a limit, so memory is bounded by the queue plus what the
-/// pipeline holds in flight.
+/// and enqueues it; it never waits, never takes a lock and never allocates. Slots return to the pool
+/// when GStreamer is done with them, on GStreamer's threads, also without a lock: a GStreamer thread
+/// (which runs at a lower priority) can never hold up Put.
 /// </summary>
 /// <remarks>
-/// Thread safe; every operation holds a short lock and allocates nothing once the slots exist
-/// (<see cref="Prepare"/> makes them, off the application's thread).
+/// <para>
+/// Slots are made by <see cref="Prepare"/>, off the application's thread. When Put finds no free slot
+/// big enough it drops that frame (counted) and asks a thread-pool thread to make more, up to the slot
+/// limit, so memory stays bounded by the queue plus what the pipeline holds in flight.
+/// </para>
+/// <para>
+/// Disposing frees every slot nobody holds; a slot still held (by Put, the feeding thread or a GStreamer
+/// buffer) is freed by its last holder. Whoever publishes a slot (queue or free list) after the pool was
+/// disposed frees what it finds, so no slot is stranded and none is freed twice.
+/// </para>
 /// </remarks>
 internal sealed class FramePool : IDisposable
 {
-    private readonly Lock _gate = new();
-    private readonly Lock _prepareGate = new();
-    private readonly Stack<FrameSlot> _free = new();
+    /// <summary>Slots a growth request adds at least (it doubles the slots when there are more).</summary>
+    private const int GrowthStep = 4;
+
+    private readonly ConcurrentQueue<FrameSlot> _free = new();
+    private readonly ConcurrentQueue<FrameSlot> _queue = new();
+    private readonly Lock _slotsGate = new();
     private readonly List<FrameSlot> _all = [];
-    private FrameSlot?[] _queue = [];
-    private int _head;
-    private int _count;
-    private int _capacity;
-    private int _maxSlots;
+    private readonly Grower _grower;
+    private volatile int _capacity = 1;
+    private volatile int _maxSlots = 2;
+    private volatile bool _disposed;
+    private int _queued;
+    private int _slotCount;
+    private int _wantedBytes;
+    private int _smallestSlot;
     private long _dropped;
-    private bool _disposed;
+
+    internal FramePool() => _grower = new Grower(this);
 
     /// <summary>Frames waiting in the queue.</summary>
-    internal int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _count;
-            }
-        }
-    }
+    internal int Count => Math.Max(0, Volatile.Read(ref _queued));
 
     /// <summary>Frames dropped because the queue was full or no buffer was free.</summary>
     internal long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Slots made so far (each holds one picture buffer).</summary>
-    internal int SlotCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _all.Count;
-            }
-        }
-    }
+    internal int SlotCount => Volatile.Read(ref _slotCount);
 
     /// <summary>Slots made so far and the bytes of picture memory they hold.</summary>
     internal (int Slots, long Bytes) Memory
     {
         get
         {
-            lock (_gate)
+            lock (_slotsGate)
             {
                 return (_all.Count, _all.Sum(slot => (long)slot.Capacity));
             }
@@ -66,169 +65,138 @@ internal sealed class FramePool : IDisposable
     }
 
     /// <summary>How many frames the queue holds at most.</summary>
-    internal int Capacity
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _capacity;
-            }
-        }
-    }
+    internal int Capacity => _capacity;
+
+    /// <summary>Growth requests that made slots (for tests).</summary>
+    internal int Growths => _grower.Completed;
 
     /// <summary>
-    /// Sets the queue capacity and the slot limit for a session. Frames still queued stay (they
-    /// are drained or cleared by the caller first).
+    /// Sets the queue capacity and the slot limit for a session. Cheap and lock-free (Put may be the
+    /// caller); frames still queued stay (they are drained or cleared by the caller first).
     /// </summary>
     internal void Configure(int capacity, int maxSlots)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxSlots, capacity + 1);
-        lock (_gate)
-        {
-            if (_queue.Length < capacity)
-            {
-                var queue = new FrameSlot?[capacity];
-                for (var i = 0; i < _count; i++)
-                {
-                    queue[i] = _queue[(_head + i) % _queue.Length];
-                }
-                _queue = queue;
-                _head = 0;
-            }
-            _capacity = capacity;
-            _maxSlots = maxSlots;
-        }
+        _maxSlots = maxSlots;
+        _capacity = capacity;
     }
 
     /// <summary>
-    /// Makes sure at least <paramref name="slots"/> slots exist with <paramref name="bytes"/> of
-    /// memory each, written once so the pages are resident. Only free slots are grown. The memory is
-    /// allocated and written outside the queue's lock, so Put and the feeding thread go on meanwhile;
-    /// concurrent calls take turns. Heavy (milliseconds per megabyte): never call it from Put.
+    /// Makes sure at least <paramref name="slots"/> slots exist with <paramref name="bytes"/> of memory
+    /// each (0: as much as the largest slot has), written once so the pages are resident. Free slots that are too small are grown (they are
+    /// taken out of the free list meanwhile); slots in use keep their memory. Concurrent calls take turns.
+    /// Heavy (milliseconds per megabyte): never call it from Put.
     /// </summary>
     internal void Prepare(int slots, int bytes)
     {
-        lock (_prepareGate)
+        lock (_slotsGate)
         {
-            var growing = new List<FrameSlot>();
-            lock (_gate)
+            if (_disposed)
             {
-                if (_disposed)
+                return;
+            }
+            if (bytes <= 0)
+            {
+                bytes = _all.Count == 0 ? 0 : _all.Max(slot => slot.Capacity);
+            }
+            var growing = new List<FrameSlot>();
+            if (_all.Exists(slot => slot.Capacity < bytes))
+            {
+                // Only free slots can grow: take them all out, keep the large ones.
+                var large = new List<FrameSlot>();
+                while (_free.TryDequeue(out var slot))
                 {
-                    return;
-                }
-                while (_all.Count < slots)
-                {
-                    // Counted at once, so that Rent does not make slots beyond the limit meanwhile.
-                    var slot = new FrameSlot(this);
-                    _all.Add(slot);
-                    growing.Add(slot);
-                }
-                var large = new List<FrameSlot>(_free.Count);
-                while (_free.Count > 0)
-                {
-                    var slot = _free.Pop();
                     (slot.Capacity < bytes ? growing : large).Add(slot);
                 }
-                large.ForEach(_free.Push);
+                large.ForEach(_free.Enqueue);
             }
+            while (_all.Count < slots)
+            {
+                var slot = new FrameSlot(this);
+                _all.Add(slot);
+                growing.Add(slot);
+            }
+            Volatile.Write(ref _slotCount, _all.Count);
             foreach (var slot in growing)
             {
                 slot.EnsureCapacity(bytes);
                 slot.Clear();
             }
-            lock (_gate)
+            Volatile.Write(ref _smallestSlot, _all.Min(slot => slot.Capacity));
+            foreach (var slot in growing)
             {
-                foreach (var slot in growing)
-                {
-                    if (_disposed)
-                    {
-                        slot.Dispose();
-                    }
-                    else
-                    {
-                        _free.Push(slot);
-                    }
-                }
+                Publish(_free, slot);
             }
         }
     }
 
     /// <summary>
-    /// A slot for a new frame, held by the caller (reference count 1). Null when every slot is in
-    /// the pipeline and none is queued: the new frame is then dropped (and counted).
+    /// A slot of at least <paramref name="bytes"/> for a new frame, held by the caller (reference count 1):
+    /// a free one, or the oldest queued frame's when the queue is full or nothing is free (that frame is
+    /// dropped and counted). Null when none can be had without allocating: the new frame is then dropped
+    /// (counted) and more slots are made on a thread-pool thread. Lock-free and allocation-free.
     /// </summary>
-    internal FrameSlot? Rent()
+    internal FrameSlot? Rent(int bytes)
     {
-        lock (_gate)
+        if (_disposed)
         {
-            if (_disposed)
-            {
-                return null;
-            }
-            FrameSlot? slot = null;
-            if (_count >= _capacity)
-            {
-                slot = DequeueLocked();
-                _dropped++;
-            }
-            else if (_free.Count > 0)
-            {
-                slot = _free.Pop();
-                slot.Acquire();
-            }
-            else if (_all.Count < _maxSlots)
-            {
-                slot = new FrameSlot(this);
-                _all.Add(slot);
-                slot.Acquire();
-            }
-            else if (_count > 0)
-            {
-                slot = DequeueLocked();
-                _dropped++;
-            }
-            else
-            {
-                _dropped++;
-            }
-            return slot;
+            return null;
         }
+        FrameSlot? slot = null;
+        // A queued frame gives way only to one that surely fits its slot: else both would be lost.
+        var fitsEverySlot = bytes <= Volatile.Read(ref _smallestSlot);
+        if (fitsEverySlot && Volatile.Read(ref _queued) >= _capacity && TryTakeQueued(out slot))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+        else if (_free.TryDequeue(out slot))
+        {
+            slot.Acquire();
+        }
+        else if (fitsEverySlot && TryTakeQueued(out slot))
+        {
+            // Every free slot is in the pipeline: the oldest waiting frame gives way to the newest.
+            Interlocked.Increment(ref _dropped);
+            _grower.Request(bytes);
+        }
+        if (slot is null)
+        {
+            Interlocked.Increment(ref _dropped);
+            _grower.Request(bytes);
+            return null;
+        }
+        if (slot.Capacity < bytes)
+        {
+            // A larger frame than the slots were made for: growing memory here would stall the caller.
+            slot.Release();
+            Interlocked.Increment(ref _dropped);
+            _grower.Request(bytes);
+            return null;
+        }
+        return slot;
     }
 
-    /// <summary>Queues a filled slot; the queue takes over the caller's reference.</summary>
+    /// <summary>Queues a filled slot; the queue takes over the caller's reference. Lock-free.</summary>
     internal void Enqueue(FrameSlot slot)
     {
-        lock (_gate)
+        Publish(_queue, slot);
+        if (Interlocked.Increment(ref _queued) > _capacity && TryTakeQueued(out var oldest))
         {
-            if (_count >= _capacity)
-            {
-                // Another Put filled the queue meanwhile: the oldest frame gives way.
-                DequeueLocked()!.Release();
-                _dropped++;
-            }
-            _queue[(_head + _count) % _queue.Length] = slot;
-            _count++;
+            // Another Put filled the queue meanwhile: the oldest frame gives way.
+            oldest.Release();
+            Interlocked.Increment(ref _dropped);
         }
     }
 
     /// <summary>The oldest queued frame, whose reference passes to the caller.</summary>
-    internal bool TryDequeue(out FrameSlot slot)
-    {
-        lock (_gate)
-        {
-            slot = DequeueLocked()!;
-            return slot is not null;
-        }
-    }
+    internal bool TryDequeue(out FrameSlot slot) => TryTakeQueued(out slot);
 
     /// <summary>Releases every queued frame; returns how many there were.</summary>
     internal int Clear()
     {
         var cleared = 0;
-        while (TryDequeue(out var slot))
+        while (TryTakeQueued(out var slot))
         {
             slot.Release();
             cleared++;
@@ -236,54 +204,94 @@ internal sealed class FramePool : IDisposable
         return cleared;
     }
 
-    /// <summary>Gives a slot back (its last reference went).</summary>
-    internal void Return(FrameSlot slot)
-    {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                slot.Dispose();
-                return;
-            }
-            _free.Push(slot);
-        }
-    }
+    /// <summary>Gives a slot back (its last reference went); on any thread, GStreamer's included. Lock-free.</summary>
+    internal void Return(FrameSlot slot) => Publish(_free, slot);
 
     /// <summary>
-    /// Frees the memory of every free slot; slots still in a pipeline are freed when they come
-    /// back. Call once no pipeline runs.
+    /// Frees the memory of every slot nobody holds; slots still held are freed when they come back.
+    /// Call once no pipeline runs. Idempotent.
     /// </summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (_slotsGate)
         {
-            if (_disposed)
-            {
-                return;
-            }
             _disposed = true;
-            while (_count > 0)
-            {
-                DequeueLocked()!.Dispose();
-            }
-            while (_free.Count > 0)
-            {
-                _free.Pop().Dispose();
-            }
+            _all.Clear();
+            Volatile.Write(ref _slotCount, 0);
+        }
+        FreeAll(_queue);
+        FreeAll(_free);
+    }
+
+    private bool TryTakeQueued(out FrameSlot slot)
+    {
+        if (_queue.TryDequeue(out slot!))
+        {
+            Interlocked.Decrement(ref _queued);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Adds a slot to a list, then frees what the list holds if the pool was disposed meanwhile.</summary>
+    private void Publish(ConcurrentQueue<FrameSlot> list, FrameSlot slot)
+    {
+        list.Enqueue(slot);
+        if (_disposed)
+        {
+            FreeAll(list);
         }
     }
 
-    private FrameSlot? DequeueLocked()
+    private void FreeAll(ConcurrentQueue<FrameSlot> list)
     {
-        if (_count == 0)
+        while (list.TryDequeue(out var slot))
         {
-            return null;
+            if (list == _queue)
+            {
+                Interlocked.Decrement(ref _queued);
+            }
+            slot.Dispose();
         }
-        var slot = _queue[_head];
-        _queue[_head] = null;
-        _head = (_head + 1) % _queue.Length;
-        _count--;
-        return slot;
+    }
+
+    /// <summary>Makes more slots on a thread-pool thread when Put found none: one request in flight at a time, allocation-free to ask.</summary>
+    private sealed class Grower(FramePool pool) : IThreadPoolWorkItem
+    {
+        private int _scheduled;
+        private int _completed;
+
+        internal int Completed => Volatile.Read(ref _completed);
+
+        internal void Request(int bytes)
+        {
+            // The largest size asked for since the last growth.
+            var wanted = Volatile.Read(ref pool._wantedBytes);
+            while (bytes > wanted && Interlocked.CompareExchange(ref pool._wantedBytes, bytes, wanted) != wanted)
+            {
+                wanted = Volatile.Read(ref pool._wantedBytes);
+            }
+            if (Interlocked.Exchange(ref _scheduled, 1) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+
+        public void Execute()
+        {
+            try
+            {
+                var bytes = Interlocked.Exchange(ref pool._wantedBytes, 0);
+                var count = pool.SlotCount;
+                // Doubling: an encoder that holds dozens of frames (look-ahead) is served after a few growths.
+                var slots = Math.Min(pool._maxSlots, Math.Max(count * 2, count + GrowthStep));
+                pool.Prepare(Math.Max(slots, count), bytes);
+                Interlocked.Increment(ref _completed);
+            }
+            finally
+            {
+                Volatile.Write(ref _scheduled, 0);
+            }
+        }
     }
 }

@@ -53,6 +53,12 @@ public abstract partial class SkyLine
     [LoggerMessage(Level = LogLevel.Error, Message = "SkyLine {Name}: the thread feeding the pipeline failed")]
     private static partial void LogFeedFailed(ILogger logger, Exception exception, string name);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "SkyLine {Name}: the thread feeding the pipeline did not stop within {Seconds} s of a flush; the pipeline is left allocated rather than freed under it")]
+    private static partial void LogFeedStuck(ILogger logger, string name, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SkyLine {Name}: an asynchronous stop still drains after its timeouts; going on without it")]
+    private static partial void LogPendingStopSlow(ILogger logger, string name);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "SkyLine {Name}: the output did not finish within {Seconds} s of the stop; the last frames may be missing")]
     private static partial void LogStopTimeout(ILogger logger, string name, double seconds);
 

@@ -12,20 +12,23 @@ public abstract partial class SkyLine
     /// watcher, the probe that counts encoded frames, and the feeding thread that takes frames from
     /// the queue, places them on the constant-rate timeline and pushes them into the appsrc.
     /// </summary>
-    private sealed unsafe class Session : IDisposable, INativeCallbackTarget
+    private sealed class Session : IDisposable, INativeCallbackTarget
     {
         private static readonly TimeSpan PumpJoinAfterFlush = TimeSpan.FromSeconds(5);
 
         private readonly SkyLine _owner;
-        private readonly AutoResetEvent _wake = new(false);
-        private readonly ManualResetEventSlim _endOfStream = new();
+        // Signals rather than wait handles: Put, the repeat timer and the bus thread may set them after the
+        // session ended (a late timer callback, a Put racing the stop), and a signal is never disposed.
+        private readonly Signal _wake = new(autoReset: true);
+        private readonly Signal _endOfStream = new(autoReset: false);
+        private readonly Signal _pumpEnded = new(autoReset: false);
         private readonly FrameTimeline _timeline;
         private readonly int _fpsNumerator;
         private readonly int _fpsDenominator;
-        private readonly long _framesPutAtStart;
         private Pipeline? _pipeline;
         private AppSrc? _source;
         private PadProbe? _probe;
+        private PadProbe? _rawProbe;
         private BusWatcher? _bus;
         private Thread? _pump;
         private ITimer? _repeatTimer;
@@ -33,10 +36,12 @@ public abstract partial class SkyLine
         private volatile bool _drain;
         private volatile bool _pushedAny;
         private long _encoderDelayFrames = -1;
+        private long _enteredEncoder;
+        private long _leftEncoder;
         private int _failed;
         private long _lost;
 
-        internal Session(SkyLine owner, long id, StreamFormat format, long framesPutAtStart)
+        internal Session(SkyLine owner, long id, StreamFormat format)
         {
             _owner = owner;
             Id = id;
@@ -46,7 +51,6 @@ public abstract partial class SkyLine
             Matrix = format.Height > 576 ? ColorMatrix.Bt709 : ColorMatrix.Bt601;
             Gst.UtilDoubleToFraction(format.FrameRate, out _fpsNumerator, out _fpsDenominator);
             _timeline = new FrameTimeline(_fpsNumerator, _fpsDenominator, owner._clock.TimestampFrequency);
-            _framesPutAtStart = framesPutAtStart;
             CreatedAt = owner._clock.GetTimestamp();
         }
 
@@ -79,7 +83,7 @@ public abstract partial class SkyLine
         /// <summary>Marks the session failed; true only for the first failure reported.</summary>
         internal bool MarkFailed() => Interlocked.Exchange(ref _failed, 1) == 0;
 
-        internal void Start()
+        internal unsafe void Start()
         {
             _owner.OnStarting(Format);
             var output = _owner.GetOutputDescription(Format);
@@ -92,7 +96,7 @@ public abstract partial class SkyLine
             // videoscale and videoconvert pass frames of the stream's size through untouched.
             var description =
                 $"appsrc name={SourceName} is-live=true format=time do-timestamp=false block=true max-buffers=2 max-bytes=0 caps=\"{Caps(Layout)}\" " +
-                $"! videoscale add-borders=false ! videoconvert ! video/x-raw,width={width},height={height},pixel-aspect-ratio=1/1 " +
+                $"! videoscale add-borders=false ! videoconvert ! capsfilter name={RawName} caps=\"video/x-raw,width={width},height={height},pixel-aspect-ratio=1/1\" " +
                 $"! {encoder} ! identity name={EncodedName} ! {output}";
             var logger = _owner.Logger;
             if (logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
@@ -105,6 +109,10 @@ public abstract partial class SkyLine
             using (var encoded = _pipeline.GetElement(EncodedName))
             {
                 _probe = PadProbe.Add(encoded, "sink", Gst.PadProbeType.Buffer, &OnEncoded, this);
+            }
+            using (var raw = _pipeline.GetElement(RawName))
+            {
+                _rawProbe = PadProbe.Add(raw, "src", Gst.PadProbeType.Buffer, &OnRaw, this);
             }
             if (_owner._options.StreamingThreadNiceness > 0)
             {
@@ -134,25 +142,25 @@ public abstract partial class SkyLine
         /// <summary>
         /// Ends the session. With <paramref name="drain"/>, queued frames are encoded and the output is
         /// finished (end of stream) within <paramref name="timeout"/>; without, everything stops now.
-        /// Returns the frames of this session that were lost.
+        /// Returns the frames of this session that were lost. Blocks for up to the timeout (plus a flush).
         /// </summary>
         internal long Stop(bool drain, TimeSpan timeout)
         {
-            _drain = drain;
-            _stopping = true;
-            _wake.Set();
+            BeginStop(drain);
             var started = _owner._clock.GetTimestamp();
-            if (_pump is { } pump)
+            if (_pump is not null)
             {
-                if (!drain || !pump.Join(timeout))
+                if (!drain || !_pumpEnded.Wait(timeout))
                 {
                     // Flushing unblocks a push waiting for a saturated encoder.
                     _pipeline?.SetState(Gst.State.Null);
-                    pump.Join(PumpJoinAfterFlush);
+                    if (!_pumpEnded.Wait(PumpJoinAfterFlush))
+                    {
+                        return Abandon();
+                    }
                 }
-                if (drain && _pushedAny && _source is { } source)
+                if (drain && SendEndOfStream())
                 {
-                    source.EndOfStream();
                     var left = timeout - _owner._clock.GetElapsedTime(started);
                     if (!_endOfStream.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
                     {
@@ -160,19 +168,98 @@ public abstract partial class SkyLine
                     }
                 }
             }
+            Finish();
+            return Interlocked.Read(ref _lost);
+        }
+
+        /// <summary>As <see cref="Stop"/>, waiting without blocking a thread; GStreamer's blocking calls run on the thread pool.</summary>
+        /// <remarks>Cancelling stops waiting for the drain: what is still queued is lost, the session still ends cleanly, then the cancellation is thrown.</remarks>
+        internal async Task<long> StopAsync(bool drain, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            BeginStop(drain);
+            var started = _owner._clock.GetTimestamp();
+            var cancelled = false;
+            if (_pump is not null)
+            {
+                var ended = false;
+                if (drain)
+                {
+                    (ended, cancelled) = await WaitAsync(_pumpEnded, timeout, cancellationToken).ConfigureAwait(false);
+                }
+                if (!ended)
+                {
+                    await Task.Run(() => _pipeline?.SetState(Gst.State.Null), CancellationToken.None).ConfigureAwait(false);
+                    if (!(await WaitAsync(_pumpEnded, PumpJoinAfterFlush, CancellationToken.None).ConfigureAwait(false)).Done)
+                    {
+                        return Abandon();
+                    }
+                }
+                if (drain && !cancelled && SendEndOfStream())
+                {
+                    var left = timeout - _owner._clock.GetElapsedTime(started);
+                    var (finished, cancelledNow) = await WaitAsync(_endOfStream, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                    cancelled |= cancelledNow;
+                    if (!finished && !cancelledNow)
+                    {
+                        LogStopTimeout(_owner.Logger, _owner._options.Name, timeout.TotalSeconds);
+                    }
+                }
+            }
+            // Disposing the pipeline sets it to NULL and joins the bus thread: blocking work, not for the caller's thread.
+            await Task.Run(Finish, CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            return Interlocked.Read(ref _lost);
+        }
+
+        public void Dispose() => ReleaseNative();
+
+        private void BeginStop(bool drain)
+        {
+            _drain = drain;
+            _stopping = true;
+            _wake.Set();
+        }
+
+        /// <summary>Sends end of stream when frames went in; false when there is nothing to finish.</summary>
+        private bool SendEndOfStream()
+        {
+            if (!_pushedAny || _source is not { } source)
+            {
+                return false;
+            }
+            source.EndOfStream();
+            return true;
+        }
+
+        private void Finish()
+        {
             if (_pipeline is { } pipeline)
             {
                 _owner.OnPipelineStopping(pipeline);
             }
-            Dispose();
+            ReleaseNative();
+        }
+
+        /// <summary>
+        /// The feeding thread is stuck inside GStreamer even after a flush: freeing the pipeline under it could
+        /// crash the process, so the pipeline is left allocated (a leak, logged) and the session counts as ended.
+        /// </summary>
+        private long Abandon()
+        {
+            LogFeedStuck(_owner.Logger, _owner._options.Name, PumpJoinAfterFlush.TotalSeconds);
             return Interlocked.Read(ref _lost);
         }
 
-        public void Dispose()
+        private static async Task<(bool Done, bool Cancelled)> WaitAsync(Signal signal, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            ReleaseNative();
-            _wake.Dispose();
-            _endOfStream.Dispose();
+            try
+            {
+                return (await signal.WaitAsync(timeout, cancellationToken).ConfigureAwait(false), false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return (signal.IsSet, true);
+            }
         }
 
         private void ReleaseNative()
@@ -180,11 +267,13 @@ public abstract partial class SkyLine
             _repeatTimer?.Dispose();
             _bus?.Dispose();
             _probe?.Dispose();
+            _rawProbe?.Dispose();
             _source?.Dispose();
             _pipeline?.Dispose();
             _repeatTimer = null;
             _bus = null;
             _probe = null;
+            _rawProbe = null;
             _source = null;
             _pipeline = null;
         }
@@ -221,18 +310,37 @@ public abstract partial class SkyLine
         }
 
         [UnmanagedCallersOnly]
-        private static Gst.PadProbeReturn OnEncoded(nint pad, nint info, nint state) =>
+        private static unsafe Gst.PadProbeReturn OnRaw(nint pad, nint info, nint state) =>
+            NativeBoundary.Enter<Session, nint, Gst.PadProbeReturn>("SkyLine encoder-input probe", state, info, &CountRaw, Gst.PadProbeReturn.Ok);
+
+        [UnmanagedCallersOnly]
+        private static unsafe Gst.PadProbeReturn OnEncoded(nint pad, nint info, nint state) =>
             NativeBoundary.Enter<Session, nint, Gst.PadProbeReturn>("SkyLine encoded-frame probe", state, info, &CountEncoded, Gst.PadProbeReturn.Ok);
 
+        private static Gst.PadProbeReturn CountRaw(Session session, nint info)
+        {
+            Interlocked.Increment(ref session._enteredEncoder);
+            return Gst.PadProbeReturn.Ok;
+        }
+
+        /// <summary>
+        /// Counts an encoded frame and measures the encoder's hold-back: the frames inside it when this one
+        /// left (those that entered minus those that left before), the most seen in the session.
+        /// </summary>
         private static Gst.PadProbeReturn CountEncoded(Session session, nint info)
         {
             Interlocked.Increment(ref session._owner._framesEncoded);
-            if (Interlocked.Read(ref session._encoderDelayFrames) < 0)
+            var leftBefore = Interlocked.Increment(ref session._leftEncoder) - 1;
+            var inside = Interlocked.Read(ref session._enteredEncoder) - leftBefore;
+            var known = Interlocked.Read(ref session._encoderDelayFrames);
+            while (inside > known)
             {
-                Interlocked.CompareExchange(
-                    ref session._encoderDelayFrames,
-                    Interlocked.Read(ref session._owner._framesPut) - session._framesPutAtStart,
-                    -1);
+                var seen = Interlocked.CompareExchange(ref session._encoderDelayFrames, inside, known);
+                if (seen == known)
+                {
+                    break;
+                }
+                known = seen;
             }
             return Gst.PadProbeReturn.Ok;
         }
@@ -251,7 +359,7 @@ public abstract partial class SkyLine
             {
                 while (true)
                 {
-                    _wake.WaitOne();
+                    _wake.Wait(Timeout.InfiniteTimeSpan);
                     while (pool.TryDequeue(out var slot))
                     {
                         if (slot.Session != Id || (_stopping && !_drain))
@@ -331,6 +439,7 @@ public abstract partial class SkyLine
             finally
             {
                 last?.Release();
+                _pumpEnded.Set();
             }
         }
 
@@ -355,7 +464,7 @@ public abstract partial class SkyLine
         }
 
         /// <summary>Wraps a slot's memory in a buffer stamped for a timeline slot and pushes it; false when the pipeline stopped.</summary>
-        private bool Push(FrameSlot slot, long number, ulong ptsBase, ref I420Layout capsLayout)
+        private unsafe bool Push(FrameSlot slot, long number, ulong ptsBase, ref I420Layout capsLayout)
         {
             var source = _source!;
             if (slot.Layout != capsLayout)

@@ -19,14 +19,13 @@ public abstract partial class SkyLine
             Volatile.Write(ref _lastPutTimestamp, timestamp);
             return true;
         }
-        var slot = _pool.Rent();
+        var format = session.Format;
+        var layout = width == format.Width && height == format.Height ? session.Layout : NoteMismatch(width, height, format);
+        var slot = _pool.Rent(layout.Size);
         if (slot is null)
         {
             return false;
         }
-        var format = session.Format;
-        var layout = width == format.Width && height == format.Height ? session.Layout : NoteMismatch(width, height, format);
-        slot.EnsureCapacity(layout.Size);
         slot.Layout = layout;
         slot.Timestamp = timestamp;
         slot.Session = session.Id;
@@ -50,17 +49,25 @@ public abstract partial class SkyLine
         return new I420Layout(width, height);
     }
 
-    /// <summary>Counts a warmup frame; false when the warmup already ended (the frame is then queued by the caller).</summary>
+    /// <summary>
+    /// Counts a warmup frame; false when the warmup already ended (the frame is then queued by the caller).
+    /// On the application's thread: it takes only the warmup gate (held briefly by Start and Stop, never by
+    /// GStreamer threads, never while a pipeline is built), and the Put that ends the warmup only makes the
+    /// session: its buffers and pipeline are made on the thread pool, where the change is also logged and
+    /// followed by the output.
+    /// </summary>
     private bool MeasureWarmupFrame(int width, int height, long timestamp)
     {
-        Warmup? completed = null;
-        var warmupBegan = false;
+        SkyLineStateChangedEventArgs? began = null;
+        SkyLineStateChangedEventArgs? completed = null;
+        Session? session = null;
+        var timeless = false;
         lock (_warmupGate)
         {
-            if (Interlocked.CompareExchange(ref _state, (int)SkyLineState.Warmup, (int)SkyLineState.StartWarmup) == (int)SkyLineState.StartWarmup)
+            if (_state == (int)SkyLineState.StartWarmup)
             {
                 _warmup = default;
-                warmupBegan = true;
+                began = ChangeStateGated(SkyLineState.Warmup, null);
             }
             if (_state != (int)SkyLineState.Warmup)
             {
@@ -72,41 +79,47 @@ public abstract partial class SkyLine
             Interlocked.Increment(ref _framesPut);
             if (count >= _options.WarmupFrames)
             {
-                completed = _warmup;
+                var format = MeasuredFormat(_warmup, out timeless);
+                _frameRate = format.FrameRate;
+                _width = format.Width;
+                _height = format.Height;
+                // Frames put from now on queue for this session while its pipeline is built.
+                session = CreateSession(format);
+                completed = ChangeStateGated(SkyLineState.Streaming, null);
             }
         }
-        if (warmupBegan)
+        if (began is not null)
+        {
+            Interlocked.Increment(ref _buffersBeingPrepared);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state => state.Owner.PrepareBuffersForWarmup(state.Width, state.Height, state.Change),
+                (Owner: this, Width: width, Height: height, Change: began), preferLocal: false);
+        }
+        if (session is not null)
         {
             ThreadPool.UnsafeQueueUserWorkItem(
-                static state => state.Owner.PrepareBuffersForWarmup(state.Width, state.Height), (Owner: this, Width: width, Height: height), preferLocal: false);
-            Raise(new SkyLineStateChangedEventArgs(SkyLineState.StartWarmup, SkyLineState.Warmup, null));
-        }
-        if (completed is { } warmup)
-        {
-            // Outside the warmup lock: the lifecycle lock is always taken first.
-            CompleteWarmup(MeasuredFormat(warmup));
+                static state => state.Owner.StartQueuedSession(state.Session, state.Change, state.Timeless),
+                (Owner: this, Session: session, Change: completed, Timeless: timeless), preferLocal: false);
         }
         return true;
     }
 
-    private StreamFormat MeasuredFormat(Warmup warmup)
+    /// <summary>The format a warmup measured, with the values given at start kept. Called with the warmup gate held.</summary>
+    private StreamFormat MeasuredFormat(Warmup warmup, out bool timeless)
     {
-        double fps;
-        lock (_lifecycle)
-        {
-            fps = _frameRate ?? MeasureFrameRate(warmup);
-            var width = _width ?? RoundUpToEven(warmup.Width);
-            var height = _height ?? RoundUpToEven(warmup.Height);
-            return new StreamFormat(fps, width, height);
-        }
+        timeless = false;
+        var fps = _frameRate ?? MeasureFrameRate(warmup, out timeless);
+        var width = _width ?? RoundUpToEven(warmup.Width);
+        var height = _height ?? RoundUpToEven(warmup.Height);
+        return new StreamFormat(fps, width, height);
     }
 
-    private double MeasureFrameRate(Warmup warmup)
+    private double MeasureFrameRate(Warmup warmup, out bool timeless)
     {
         var elapsed = (double)(warmup.Last - warmup.First) / _clock.TimestampFrequency;
-        if (elapsed <= 0)
+        timeless = elapsed <= 0;
+        if (timeless)
         {
-            LogWarmupWithoutTime(Logger, _options.Name, warmup.Count);
             return 30;
         }
         var measured = Math.Clamp((warmup.Count - 1) / elapsed, 0.1, 1000);
@@ -117,47 +130,34 @@ public abstract partial class SkyLine
 
     private static int RoundUpToEven(int value) => Math.Min(16384, (value + 1) & ~1);
 
-    private void CompleteWarmup(StreamFormat format)
+    /// <summary>On a thread-pool thread after the Put that ended a warmup: logs, lets the output follow, builds the pipeline.</summary>
+    private void StartQueuedSession(Session session, SkyLineStateChangedEventArgs? change, bool timeless)
     {
-        Session? session;
-        SkyLineStateChangedEventArgs? change;
-        lock (_lifecycle)
+        if (timeless)
         {
-            if (_disposed || State != SkyLineState.Warmup)
-            {
-                return;
-            }
-            _frameRate = format.FrameRate;
-            _width = format.Width;
-            _height = format.Height;
-            session = CreateSessionLocked(format);
-            change = SetStateLocked(SkyLineState.Streaming, null);
-            LogWarmupDone(Logger, _options.Name, format);
+            LogWarmupWithoutTime(Logger, _options.Name, _options.WarmupFrames);
         }
+        LogWarmupDone(Logger, _options.Name, session.Format);
         Raise(change);
-        // Building a pipeline (and preparing buffers, unless the warmup did) takes a while: never on the
-        // application's thread, which is in Put. Frames put meanwhile queue.
-        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Owner.StartQueuedSession(state.Session), (Owner: this, Session: session), preferLocal: false);
-    }
-
-    private void StartQueuedSession(Session session)
-    {
-        SkyLineStateChangedEventArgs? change;
+        SkyLineStateChangedEventArgs? failure = null;
         lock (_lifecycle)
         {
             if (_session != session || State != SkyLineState.Streaming)
             {
                 return;
             }
-            TryStartLocked(session, out change);
+            TryStartLocked(session, out failure);
         }
-        Raise(change);
+        Raise(failure);
     }
 
-    /// <summary>Makes the session of a format current and sizes the queue for it; cheap (Put may be the caller).</summary>
-    private Session CreateSessionLocked(StreamFormat format)
+    /// <summary>
+    /// Makes the session of a format current and sizes the queue for it; cheap and lock-free (Put may be
+    /// the caller). Called under the lifecycle lock or the warmup gate.
+    /// </summary>
+    private Session CreateSession(StreamFormat format)
     {
-        var session = new Session(this, ++_sessionCounter, format, Interlocked.Read(ref _framesPut));
+        var session = new Session(this, Interlocked.Increment(ref _sessionCounter), format);
         var capacity = QueueCapacity(session.Layout.Size);
         // In flight beyond the queue: appsrc's own queue, the frame being pushed, the last frame kept for
         // repeats, and what the encoder holds (one frame at low latency, dozens with look-ahead).
@@ -183,21 +183,36 @@ public abstract partial class SkyLine
     /// When a warmup measures the size, the first frame tells it (almost always): the buffers are
     /// prepared on the thread pool during the warmup rather than by the Put that ends it.
     /// </summary>
-    private void PrepareBuffersForWarmup(int frameWidth, int frameHeight)
+    private void PrepareBuffersForWarmup(int frameWidth, int frameHeight, SkyLineStateChangedEventArgs? change)
     {
-        int width, height;
-        lock (_lifecycle)
+        try
         {
-            if (_disposed || State is not (SkyLineState.StartWarmup or SkyLineState.Warmup))
+            Raise(change);
+            int width, height;
+            lock (_lifecycle)
             {
-                return;
+                if (_disposed || State is not (SkyLineState.StartWarmup or SkyLineState.Warmup or SkyLineState.Streaming))
+                {
+                    return;
+                }
+                width = _width ?? RoundUpToEven(frameWidth);
+                height = _height ?? RoundUpToEven(frameHeight);
             }
-            width = _width ?? RoundUpToEven(frameWidth);
-            height = _height ?? RoundUpToEven(frameHeight);
+            // Outside the lifecycle lock: a stop must not wait for megabytes to be written.
+            PrepareBuffers(width, height);
         }
-        // Outside the lifecycle lock: the Put that ends the warmup takes it.
-        PrepareBuffers(width, height);
+        finally
+        {
+            Interlocked.Decrement(ref _buffersBeingPrepared);
+        }
     }
+
+    /// <summary>
+    /// Waits until the buffers a warmup started preparing are ready (for tests: a real warmup lasts far
+    /// longer than the preparation, so frames after it find their buffers); false on timeout.
+    /// </summary>
+    internal bool WaitForPreparedBuffers(TimeSpan timeout) =>
+        SpinWait.SpinUntil(() => Volatile.Read(ref _buffersBeingPrepared) == 0, timeout);
 
     /// <summary>Starts a session's pipeline; on failure moves to Error (and schedules a restart) and returns false.</summary>
     private bool TryStartLocked(Session session, out SkyLineStateChangedEventArgs? failure)
@@ -278,7 +293,7 @@ public abstract partial class SkyLine
             }
             _restartTimer?.Dispose();
             _restartTimer = null;
-            var session = CreateSessionLocked(new StreamFormat(_frameRate.Value, _width.Value, _height.Value));
+            var session = CreateSession(new StreamFormat(_frameRate.Value, _width.Value, _height.Value));
             if (TryStartLocked(session, out change))
             {
                 Interlocked.Increment(ref _restarts);
@@ -298,34 +313,45 @@ public abstract partial class SkyLine
     private void TearDownLocked(bool drain)
     {
         var session = _session;
-        if (session is not null && drain && !session.Started)
-        {
-            // The pipeline of a just-finished warmup is still to be built on the thread pool:
-            // build it now so the frames queued meanwhile are encoded before the stop.
-            try
-            {
-                session.Start();
-            }
-#pragma warning disable CA1031 // Stopping anyway: the failure is logged and the queued frames count as lost.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                var reason = PipelineDescription.Redact(exception.Message);
-                LogStartFailed(Logger, _options.Name, reason);
-            }
-        }
         _session = null;
         if (session is not null)
         {
-            var lost = session.Stop(drain, _options.StopTimeout);
-            Interlocked.Add(ref _framesLostInFailures, lost);
-            // Kept for the statistics after the stop: the drain may have encoded the first frame only now.
-            Interlocked.Exchange(ref _lastEncoderDelayFrames, session.EncoderDelayFrames ?? -1);
+            if (drain && !session.Started)
+            {
+                // The pipeline of a just-finished warmup is still to be built on the thread pool:
+                // build it now so the frames queued meanwhile are encoded before the stop.
+                StartForDrain(session);
+            }
+            EndSession(session, session.Stop(drain, _options.StopTimeout));
         }
         Interlocked.Add(ref _framesLostInFailures, _pool.Clear());
         lock (_warmupGate)
         {
             _warmup = default;
         }
+    }
+
+    /// <summary>Builds the pipeline of a session that a stop wants drained before its pipeline was started.</summary>
+    private void StartForDrain(Session session)
+    {
+        try
+        {
+            session.Start();
+        }
+#pragma warning disable CA1031 // Stopping anyway: the failure is logged and the queued frames count as lost.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            var reason = PipelineDescription.Redact(exception.Message);
+            LogStartFailed(Logger, _options.Name, reason);
+        }
+    }
+
+    /// <summary>Counts what an ended session lost and keeps its encoder delay for the statistics after the stop.</summary>
+    private void EndSession(Session session, long lost)
+    {
+        Interlocked.Add(ref _framesLostInFailures, lost);
+        // The drain may have encoded the first frame only now.
+        Interlocked.Exchange(ref _lastEncoderDelayFrames, session.EncoderDelayFrames ?? -1);
     }
 }

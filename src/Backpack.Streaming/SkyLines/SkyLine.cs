@@ -47,7 +47,7 @@ namespace Backpack.Streaming.SkyLines;
 /// skyLine.StopStreaming();                 // the file is complete
 /// </code>
 /// </example>
-public abstract partial class SkyLine : IDisposable
+public abstract partial class SkyLine : IDisposable, IAsyncDisposable
 {
     /// <summary>Passed to <see cref="StartStreaming"/>: keep the value of the last session (initially the options' value).</summary>
     public const int UseLastValue = -1;
@@ -57,6 +57,7 @@ public abstract partial class SkyLine : IDisposable
 
     private const string SourceName = "backpack_source";
     private const string EncodedName = "backpack_encoded";
+    private const string RawName = "backpack_raw";
 
     private readonly SkyLineOptions _options;
     private readonly TimeProvider _clock;
@@ -70,6 +71,9 @@ public abstract partial class SkyLine : IDisposable
     private readonly Meter _meter;
     private readonly IDisposable? _logForwarding;
     private readonly EventDispatcher<SkyLineStateChangedEventArgs> _events;
+    private static readonly TimeSpan PendingStopMargin = TimeSpan.FromSeconds(10);
+    private volatile Signal? _pendingStop;
+    private int _buffersBeingPrepared;
     private volatile int _state = (int)SkyLineState.Stopped;
     private volatile Session? _session;
     private volatile bool _outputActive = true;
@@ -129,7 +133,7 @@ public abstract partial class SkyLine : IDisposable
         _width = _options.Width == Auto ? null : _options.Width;
         _height = _options.Height == Auto ? null : _options.Height;
 
-        GStreamerRuntime.RequireElements(["appsrc", "videoscale", "videoconvert", "identity"], "SkyLine");
+        GStreamerRuntime.RequireElements(["appsrc", "videoscale", "videoconvert", "capsfilter", "identity"], "SkyLine");
         if (_options.Encoder is { } encoder)
         {
             ValidateDescription(encoder, nameof(options), "The encoder description (SkyLineOptions.Encoder)");
@@ -186,7 +190,7 @@ public abstract partial class SkyLine : IDisposable
     {
         get
         {
-            lock (_lifecycle)
+            lock (_warmupGate)
             {
                 return _frameRate is { } fps && _width is { } width && _height is { } height ? new StreamFormat(fps, width, height) : null;
             }
@@ -261,26 +265,26 @@ public abstract partial class SkyLine : IDisposable
                 throw new InvalidOperationException($"SkyLine {_options.Name} is {State}; call StopStreaming before starting it again.");
             }
             CancelRestartLocked();
+            WaitForPendingStopLocked();
             TearDownLocked(drain: false);
-            if (fps != UseLastValue)
+            lock (_warmupGate)
             {
-                _frameRate = fps == Auto ? null : fps;
-            }
-            if (width != UseLastValue)
-            {
-                _width = width == Auto ? null : width;
-            }
-            if (height != UseLastValue)
-            {
-                _height = height == Auto ? null : height;
+                if (fps != UseLastValue)
+                {
+                    _frameRate = fps == Auto ? null : fps;
+                }
+                if (width != UseLastValue)
+                {
+                    _width = width == Auto ? null : width;
+                }
+                if (height != UseLastValue)
+                {
+                    _height = height == Auto ? null : height;
+                }
             }
             _restartAttempt = 0;
             if (_frameRate is null || _width is null || _height is null)
             {
-                lock (_warmupGate)
-                {
-                    _warmup = default;
-                }
                 changes.Add(SetStateLocked(SkyLineState.StartWarmup, null));
                 var logger = Logger;
                 if (logger.IsEnabled(LogLevel.Information))
@@ -292,7 +296,7 @@ public abstract partial class SkyLine : IDisposable
             else
             {
                 // Streaming once the pipeline plays; until then Put refuses frames.
-                var session = CreateSessionLocked(new StreamFormat(_frameRate.Value, _width.Value, _height.Value));
+                var session = CreateSession(new StreamFormat(_frameRate.Value, _width.Value, _height.Value));
                 changes.Add(TryStartLocked(session, out var failure) ? SetStateLocked(SkyLineState.Streaming, null) : failure);
             }
         }
@@ -301,9 +305,76 @@ public abstract partial class SkyLine : IDisposable
 
     /// <summary>
     /// Stops streaming: Put returns false from now; frames already queued are encoded and the
-    /// output is finished (files closed) within <see cref="SkyLineOptions.StopTimeout"/>. Idempotent.
+    /// output is finished (files closed) within <see cref="SkyLineOptions.StopTimeout"/>, on the calling
+    /// thread. Idempotent. <see cref="StopStreamingAsync"/> does the same without blocking a thread.
     /// </summary>
     public void StopStreaming() => Stop(dispose: false);
+
+    /// <summary>
+    /// Stops streaming as <see cref="StopStreaming"/> does, waiting for the queued frames to be encoded
+    /// and the output to finish (within <see cref="SkyLineOptions.StopTimeout"/>) without blocking a
+    /// thread. Put returns false from the moment this is called. Idempotent; a start made while the stop
+    /// completes waits for it. Does nothing once disposed.
+    /// </summary>
+    /// <param name="cancellationToken">
+    /// Cuts the drain short: frames still queued are lost (counted as dropped), the output is ended at once
+    /// and the pipeline released, then <see cref="OperationCanceledException"/> is thrown.
+    /// </param>
+    public async Task StopStreamingAsync(CancellationToken cancellationToken = default)
+    {
+        SkyLineStateChangedEventArgs? change;
+        Session? session;
+        Signal finished;
+        Signal? earlier;
+        lock (_lifecycle)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            earlier = _pendingStop;
+            change = SetStateLocked(SkyLineState.Stopped, null);
+            CancelRestartLocked();
+            session = _session;
+            _session = null;
+            finished = new Signal(autoReset: false);
+            _pendingStop = finished;
+        }
+        Raise(change);
+        try
+        {
+            if (earlier is not null)
+            {
+                await earlier.WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+            if (session is not null)
+            {
+                if (!session.Started)
+                {
+                    // The pipeline of a just-finished warmup was still to be built: build it so that the frames queued meanwhile are encoded.
+                    await Task.Run(() => StartForDrain(session), CancellationToken.None).ConfigureAwait(false);
+                }
+                var lost = await session.StopAsync(drain: true, _options.StopTimeout, cancellationToken).ConfigureAwait(false);
+                EndSession(session, lost);
+            }
+        }
+        finally
+        {
+            // Not under the lifecycle lock, which a start or stop may hold while it waits for this signal.
+            Interlocked.Add(ref _framesLostInFailures, _pool.Clear());
+            Interlocked.CompareExchange(ref _pendingStop, null, finished);
+            finished.Set();
+        }
+    }
+
+    /// <summary>Stops streaming (as <see cref="StopStreamingAsync"/>) and frees everything, as <see cref="Dispose()"/> does. Idempotent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopStreamingAsync().ConfigureAwait(false);
+        // Stopped already: what is left to free takes no waiting.
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>
     /// Hands a frame to the stream and returns at once; the pixels are copied, so the frame may be
@@ -387,11 +458,24 @@ public abstract partial class SkyLine : IDisposable
             }
             change = SetStateLocked(SkyLineState.Stopped, null);
             CancelRestartLocked();
+            WaitForPendingStopLocked();
             TearDownLocked(drain: true);
             _disposed = dispose;
         }
         Raise(change);
         return true;
+    }
+
+    /// <summary>
+    /// Waits for a <see cref="StopStreamingAsync"/> still draining its session (the session shares the queue),
+    /// bounded by the stop's own timeouts. Safe under the lifecycle lock: the draining stop never takes it.
+    /// </summary>
+    private void WaitForPendingStopLocked()
+    {
+        if (_pendingStop is { } pending && !pending.Wait(_options.StopTimeout + PendingStopMargin))
+        {
+            LogPendingStopSlow(Logger, _options.Name);
+        }
     }
 
     /// <summary>
@@ -624,10 +708,26 @@ public abstract partial class SkyLine : IDisposable
         _meter.CreateObservableGauge("backpack.skyline.state", () => new Measurement<int>(_state, tags), null, "The state: -1 error, 0 stopped, 1 start warmup, 2 warmup, 3 streaming.");
     }
 
+    /// <summary>Changes the state (under the lifecycle lock); see <see cref="ChangeStateGated"/>.</summary>
     private SkyLineStateChangedEventArgs? SetStateLocked(SkyLineState state, string? reason)
     {
+        lock (_warmupGate)
+        {
+            return ChangeStateGated(state, reason);
+        }
+    }
+
+    /// <summary>
+    /// Changes the state with the warmup gate held (every change goes through the gate, so the Put that ends
+    /// a warmup and a concurrent start or stop see each other) and numbers the change, so that events keep
+    /// the order of the changes. The caller must hand the change to <see cref="Raise(SkyLineStateChangedEventArgs?)"/>
+    /// once its locks are released (events then come after the transition's work is done, such as scheduling
+    /// a restart); until it does, later events wait.
+    /// </summary>
+    private SkyLineStateChangedEventArgs? ChangeStateGated(SkyLineState state, string? reason)
+    {
         var previous = (SkyLineState)Interlocked.Exchange(ref _state, (int)state);
-        return previous == state ? null : new SkyLineStateChangedEventArgs(previous, state, reason);
+        return previous == state ? null : new SkyLineStateChangedEventArgs(previous, state, reason) { Sequence = _events.Reserve() };
     }
 
     /// <summary>
@@ -645,9 +745,10 @@ public abstract partial class SkyLine : IDisposable
         {
             return;
         }
-        LogStateChanged(Logger, _options.Name, change.Previous, change.Current);
+        _events.Post(change.Sequence, StateChanged, change);
         try
         {
+            LogStateChanged(Logger, _options.Name, change.Previous, change.Current);
             OnStateChanged(change);
         }
 #pragma warning disable CA1031 // The state changed whatever an output makes of it; its failure is logged.
@@ -656,7 +757,6 @@ public abstract partial class SkyLine : IDisposable
         {
             LogStateHookFailed(Logger, exception, _options.Name, change.Current);
         }
-        _events.Post(StateChanged, change);
     }
 
     private void Raise(List<SkyLineStateChangedEventArgs?> changes)

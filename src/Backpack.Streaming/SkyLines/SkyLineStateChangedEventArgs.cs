@@ -14,4 +14,7 @@ public sealed class SkyLineStateChangedEventArgs(SkyLineState previous, SkyLineS
 
     /// <summary>Why, for errors: GStreamer's message (secrets removed); otherwise null.</summary>
     public string? Reason { get; } = reason;
+
+    /// <summary>The place of the change among its SkyLine's changes, which events are delivered in.</summary>
+    internal long Sequence { get; init; }
 }

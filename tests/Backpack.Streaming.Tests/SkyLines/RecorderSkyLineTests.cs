@@ -123,11 +123,20 @@ public sealed class RecorderSkyLineTests
 
         recorder.StartStreaming(30, 320, 240);
         var index = 0;
+        var refused = 0;
         foreach (var (width, height) in sizes)
         {
             for (var i = 0; i < 6; i++, index++)
             {
-                PutAt(recorder, clock, index * Period, index, width, height);
+                clock.AdvanceTo(TimeSpan.FromTicks(index * Period));
+                using var frame = TestFrames.Numbered(width, height, index);
+                // A frame larger than the buffers is refused (Put never allocates) while they grow on another thread.
+                while (!recorder.Put(frame))
+                {
+                    refused++;
+                    refused.Should().BeLessThan(1000, "the buffers grow within seconds");
+                    Thread.Sleep(5);
+                }
             }
         }
         recorder.StopStreaming();
@@ -136,6 +145,7 @@ public sealed class RecorderSkyLineTests
         (probe.Width, probe.Height).Should().Be((320, 240));
         probe.Packets.Should().Be(30);
         MediaProbe.MeanLuma(path).Select(TestFrames.IndexOf).Should().Equal(Enumerable.Range(0, 30).Select(i => i % 28));
+        refused.Should().BeGreaterThan(0, "the first 640x480 frame did not fit the buffers made for 320x240");
         logger.Entries.Where(entry => entry.Message.Contains("are scaled to the stream's 320x240")).Select(entry => entry.Message[(entry.Message.IndexOf("frames of ", StringComparison.Ordinal) + 10)..].Split(' ')[0])
             .Should().Equal("640x480", "160x120", "641x479");
     }

@@ -85,6 +85,7 @@ public sealed class SinkSkyLineTests
         skyLine.ToString().Should().Contain("passphrase=***").And.NotContain("verysecret123");
         logger.Entries.Should().Contain(entry => entry.Message.Contains("passphrase=***"), "the pipeline is logged at debug level, masked");
         logger.Entries.Should().NotContain(entry => entry.Message.Contains("verysecret123") || (entry.Exception != null && entry.Exception.ToString().Contains("verysecret123")));
+        watch.WaitForChange(SkyLineState.Stopped);
         watch.Changes.Should().NotContain(change => change.Reason != null && change.Reason.Contains("verysecret123"));
     }
 }

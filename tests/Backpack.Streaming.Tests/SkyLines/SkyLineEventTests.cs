@@ -31,6 +31,11 @@ public sealed class SkyLineEventTests
             using var frame = TestFrames.Numbered(160, 120, i);
             var put = () => skyLine.Put(frame);
             put.Should().NotThrow();
+            if (i == 0)
+            {
+                // A real warmup lasts long enough for its buffers to be prepared on another thread; this one is instantaneous.
+                skyLine.WaitForPreparedBuffers(TimeSpan.FromSeconds(20)).Should().BeTrue();
+            }
         }
         watch.WaitForChange(SkyLineState.Streaming);
         WaitUntil(() => skyLine.Statistics.FramesEncoded > 0);

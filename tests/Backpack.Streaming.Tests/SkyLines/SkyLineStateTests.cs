@@ -26,6 +26,8 @@ public sealed class SkyLineStateTests
         skyLine.State.Should().Be(SkyLineState.StartWarmup);
         PutAt(skyLine, clock, TimeSpan.Zero, 640, 360);
         skyLine.State.Should().Be(SkyLineState.Warmup);
+        // A real warmup lasts long enough for its buffers to be prepared on another thread; this one is instantaneous.
+        skyLine.WaitForPreparedBuffers(TimeSpan.FromSeconds(20)).Should().BeTrue();
         for (var i = 1; i < 10; i++)
         {
             PutAt(skyLine, clock, TimeSpan.FromMilliseconds(40 * i), 640, 360);
@@ -41,6 +43,7 @@ public sealed class SkyLineStateTests
 
         skyLine.Statistics.FramesPut.Should().Be(30);
         skyLine.Statistics.FramesEncoded.Should().Be(20, "the ten warmup frames are measured, not sent");
+        watch.WaitForChange(SkyLineState.Stopped);
         watch.Changes.Select(change => change.Current).Should().Equal(
             SkyLineState.StartWarmup, SkyLineState.Warmup, SkyLineState.Streaming, SkyLineState.Stopped);
     }
