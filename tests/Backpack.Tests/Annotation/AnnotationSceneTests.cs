@@ -157,9 +157,44 @@ public sealed class AnnotationSceneTests
     [Fact]
     public void Serialize_rejects_an_annotation_type_the_format_does_not_know()
     {
-        var act = () => AnnotationScene.Serialize([new CustomAnnotation()]);
+        var act = () => AnnotationScene.Serialize([new MarkerAnnotation(new Point(0, 0)), new CustomAnnotation()]);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*CustomAnnotation*");
+        act.Should().Throw<ArgumentException>().WithMessage("annotations[1]: the scene format cannot hold a CustomAnnotation*")
+            .And.ParamName.Should().Be("annotations");
+    }
+
+    public static TheoryData<Annotation, string, string> NonFinite() => new()
+    {
+        { new LabelAnnotation(new Point(0.1, double.NaN), "x"), "point[1]", "NaN" },
+        { new MarkerAnnotation(new Point(double.PositiveInfinity, 0.5)), "point[0]", "Infinity" },
+        { new RectAnnotation(new Rectangle(0.1, 0.2, double.PositiveInfinity, 0.4)), "rect[2]", "Infinity" },
+        { new RectAnnotation(new Rectangle(0.1, 0.2, double.NaN, 0.4)), "rect[0]", "NaN" }, // a NaN corner makes both x NaN
+        { new BoundingBoxAnnotation(new Rectangle(0.1, 0.2, 0.3, double.NegativeInfinity)), "rect[1]", "-Infinity" },
+        { new LineAnnotation(new Line(new Point(0, 0), new Point(1, double.NaN))), "line[1][1]", "NaN" },
+        { new PolyLineAnnotation(new PolyLine([new(0, 0), new(1, 0), new(double.NaN, 1)])), "points[2][0]", "NaN" },
+        { new TimestampAnnotation(point: new Point(double.NaN, 0.04)), "point[0]", "NaN" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonFinite))]
+    public void Serialize_refuses_a_non_finite_coordinate_naming_the_annotation_and_field_as_the_reader_does(Annotation annotation, string field, string value)
+    {
+        var act = () => AnnotationScene.Serialize([new MarkerAnnotation(new Point(0, 0)), annotation]);
+
+        act.Should().Throw<ArgumentException>()
+            .WithMessage($"annotations[1].{field}: the scene format holds finite coordinates only; got {value}*")
+            .And.ParamName.Should().Be("annotations");
+    }
+
+    [Fact]
+    public void Save_refuses_a_non_finite_coordinate_the_same_way_and_writes_no_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"backpack-scene-{Guid.NewGuid():N}.json");
+
+        var act = () => AnnotationScene.Save(path, [new MarkerAnnotation(new Point(double.NaN, 0))]);
+
+        act.Should().Throw<ArgumentException>().WithMessage("annotations[0].point[0]: *").And.ParamName.Should().Be("annotations");
+        File.Exists(path).Should().BeFalse();
     }
 
     internal static List<Annotation> EveryKind() =>
