@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Backpack.Aws.Tests;
 
 /// <summary>A clock that moves only when a test advances it; its timers fire as it passes their due time.</summary>
@@ -45,6 +47,20 @@ internal sealed class ManualClock : TimeProvider
             {
                 return _timers.Where(t => t.Due is not null).Select(t => t.Due!.Value - _now).ToList();
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits, in real time and for at most 10 s, until a timer is pending that fires <paramref name="delay"/> from now:
+    /// the code under test has begun that wait, so advancing the clock now ends it.
+    /// </summary>
+    public async Task WaitForPendingDelayAsync(TimeSpan delay)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!PendingDelays.Contains(delay))
+        {
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), $"the code should start waiting {delay}; pending: {string.Join(", ", PendingDelays)}");
+            await Task.Delay(5);
         }
     }
 

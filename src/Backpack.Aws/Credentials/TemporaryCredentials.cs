@@ -35,8 +35,11 @@ public sealed partial class TemporaryCredentials : AWSCredentials, IDisposable
     private readonly Func<CancellationToken, Task<(ImmutableCredentials Credentials, DateTimeOffset Expiration)>> _fetch;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    // Never disposed: a SemaphoreSlim whose AvailableWaitHandle is never asked for holds nothing to release, and
+    // disposing it would fail a request still inside a fetch when it releases the lock.
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private volatile Snapshot? _current;
+    private volatile bool _disposed;
 
     /// <summary>Creates credentials that call <paramref name="fetch"/> whenever new ones are needed.</summary>
     /// <param name="fetch">Returns fresh credentials and the time they expire; called at the first request and before each expiry.</param>
@@ -76,6 +79,7 @@ public sealed partial class TemporaryCredentials : AWSCredentials, IDisposable
     /// <summary>Returns valid credentials, fetching new ones first if they are due.</summary>
     /// <param name="cancellationToken">Cancels waiting for a fetch.</param>
     /// <exception cref="InvalidOperationException">No valid credentials: the fetch failed or returned expired ones.</exception>
+    /// <exception cref="ObjectDisposedException">New credentials are due and the instance was disposed.</exception>
     public async Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
     {
         var current = _current;
@@ -83,6 +87,7 @@ public sealed partial class TemporaryCredentials : AWSCredentials, IDisposable
         {
             return current.Credentials;
         }
+        ObjectDisposedException.ThrowIf(_disposed, this);
         await _refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -91,6 +96,7 @@ public sealed partial class TemporaryCredentials : AWSCredentials, IDisposable
             {
                 return current.Credentials;
             }
+            ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
                 var (credentials, expiration) = await _fetch(cancellationToken).ConfigureAwait(false);
@@ -126,8 +132,11 @@ public sealed partial class TemporaryCredentials : AWSCredentials, IDisposable
     /// <summary>Forgets the credentials held, so that the next request fetches new ones.</summary>
     public void Invalidate() => _current = null;
 
-    /// <inheritdoc />
-    public void Dispose() => _refreshLock.Dispose();
+    /// <summary>
+    /// Stops fetching: later requests get the credentials held while they are valid, and then
+    /// <see cref="ObjectDisposedException"/>. A fetch in flight finishes and its callers get its credentials. Idempotent.
+    /// </summary>
+    public void Dispose() => _disposed = true;
 
     /// <summary>The access key id (masked) and expiry; never the secret key or session token.</summary>
     public override string ToString()

@@ -11,8 +11,10 @@ namespace Backpack.Aws.Identity;
 /// </summary>
 /// <remarks>
 /// A source that cannot answer, whatever the reason, is skipped with it in <see cref="ResolvedIdentity.Skipped"/> (and a
-/// log line), and the next source is asked; the host always answers. Panorama needs <c>panorama:ListApplicationInstances</c>; the other sources need
-/// no permission. Thread-safe; each call resolves anew.
+/// log line), and the next source is asked; the host always answers. Each source gets at most
+/// <see cref="IdentityResolverOptions.SourceTimeout"/> (60 s by default), so a Panorama deployment that stays
+/// <c>NOT_AVAILABLE</c> costs a minute, not the hours AutoIdentity's retries would wait. Panorama needs
+/// <c>panorama:ListApplicationInstances</c>; the other sources need no permission. Thread-safe; each call resolves anew.
 /// <example>
 /// <code>
 /// var identity = await new IdentityResolver(new IdentityResolverOptions { Region = "us-east-1" }).ResolveAsync();
@@ -39,12 +41,19 @@ public sealed partial class IdentityResolver
         {
             throw new ArgumentException($"IdentityResolverOptions.InstanceMetadataEndpoint \"{imds}\" must be an absolute http URL.", nameof(options));
         }
+        if (_options.SourceTimeout != Timeout.InfiniteTimeSpan && (_options.SourceTimeout <= TimeSpan.Zero || _options.SourceTimeout > TimeSpan.FromDays(1)))
+        {
+            throw new ArgumentException(
+                $"IdentityResolverOptions.SourceTimeout must be more than 0 and at most 1 day, or Timeout.InfiniteTimeSpan for no bound; it was {_options.SourceTimeout}.",
+                nameof(options));
+        }
+        ArgumentNullException.ThrowIfNull(_options.TimeProvider, $"{nameof(options)}.{nameof(IdentityResolverOptions.TimeProvider)}");
         ArgumentNullException.ThrowIfNull(_options.AutoIdentity, $"{nameof(options)}.{nameof(IdentityResolverOptions.AutoIdentity)}");
         _options.AutoIdentity.Validate(nameof(options));
         _logger = _options.LoggerFactory.CreateLogger<IdentityResolver>();
     }
 
-    /// <summary>Tries the sources in order and returns the first answer.</summary>
+    /// <summary>Tries the sources in order and returns the first answer, giving each at most <see cref="IdentityResolverOptions.SourceTimeout"/>.</summary>
     /// <param name="cancellationToken">Cancels the resolution.</param>
     /// <exception cref="ArgumentException">The Panorama region or endpoint is invalid.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -52,10 +61,30 @@ public sealed partial class IdentityResolver
     {
         cancellationToken.ThrowIfCancellationRequested();
         var skipped = new List<string>();
-        return await PanoramaAsync(skipped, cancellationToken).ConfigureAwait(false)
+        return await WithinSourceTimeoutAsync(IdentitySource.Panorama, skipped, PanoramaAsync, cancellationToken).ConfigureAwait(false)
             ?? Greengrass(skipped)
-            ?? await Ec2Async(skipped, cancellationToken).ConfigureAwait(false)
+            ?? await WithinSourceTimeoutAsync(IdentitySource.Ec2, skipped, Ec2Async, cancellationToken).ConfigureAwait(false)
             ?? Host(skipped);
+    }
+
+    /// <summary>
+    /// Asks a source with a token that also ends at the source timeout; a source that has not answered by then is
+    /// skipped. The source's own failures are its own to skip; only the caller's cancellation goes further.
+    /// </summary>
+    private async Task<ResolvedIdentity?> WithinSourceTimeoutAsync(
+        IdentitySource source, List<string> skipped, Func<List<string>, CancellationToken, Task<ResolvedIdentity?>> ask, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_options.SourceTimeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await ask(skipped, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Skip(skipped, source, $"no answer within {_options.SourceTimeout.TotalSeconds:0.###} s (IdentityResolverOptions.SourceTimeout)");
+            return null;
+        }
     }
 
     private void Skip(List<string> skipped, IdentitySource source, string reason)

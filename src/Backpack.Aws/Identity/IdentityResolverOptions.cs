@@ -16,8 +16,20 @@ public sealed class IdentityResolverOptions
     /// <summary>Credentials for Panorama; <see langword="null"/>: AWSSDK.Core's default chain.</summary>
     public AWSCredentials? Credentials { get; init; }
 
-    /// <summary>How AutoIdentity waits while the application's health is <c>NOT_AVAILABLE</c>. Default: 5 s doubling to 300 s, 50 retries.</summary>
+    /// <summary>
+    /// How AutoIdentity waits while the application's health is <c>NOT_AVAILABLE</c>. Default: 5 s doubling to 300 s,
+    /// 50 retries — hours in all, which <see cref="SourceTimeout"/> cuts short.
+    /// </summary>
     public AutoIdentityOptions AutoIdentity { get; init; } = new();
+
+    /// <summary>
+    /// The longest one source may take, its calls, retries and waits included: past it the source is skipped with the
+    /// reason <c>no answer within ...</c> and the next one is asked. It bounds above all the Panorama source, whose
+    /// AutoIdentity would otherwise keep waiting for a deployment that stays <c>NOT_AVAILABLE</c>. Measured on
+    /// <see cref="TimeProvider"/>. Default 60 s; more than zero and at most one day, or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> to let each source take as long as its own limits allow.
+    /// </summary>
+    public TimeSpan SourceTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// The EC2 instance metadata service; <see langword="null"/>: <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c>, then

@@ -66,7 +66,10 @@ public static class AnnotationScene
     /// <param name="indented">True (the default) for one field a line, false for the most compact form.</param>
     /// <returns>The JSON text.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="annotations"/> or one of them is null.</exception>
-    /// <exception cref="ArgumentException">An annotation type that the format does not know.</exception>
+    /// <exception cref="ArgumentException">
+    /// An annotation type that the format does not know, or a NaN or infinite coordinate, which JSON cannot hold; the
+    /// message names the place as the reader does, such as <c>annotations[3].rect[2]</c> (annotation 3, the rectangle's x2).
+    /// </exception>
     public static string Serialize(IEnumerable<Annotation> annotations, bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(annotations);
@@ -76,8 +79,11 @@ public static class AnnotationScene
     /// <summary>Writes annotations to a scene file, replacing it.</summary>
     /// <param name="path">The file path.</param>
     /// <param name="annotations">The annotations.</param>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or an annotation type the format does not know.</exception>
-    /// <exception cref="ArgumentNullException"><paramref name="annotations"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="path"/> is empty, or an annotation the format cannot hold (as for <see cref="Serialize"/>); nothing is
+    /// written then.
+    /// </exception>
+    /// <exception cref="ArgumentNullException"><paramref name="annotations"/> or one of them is null.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Save(string path, IEnumerable<Annotation> annotations)
     {

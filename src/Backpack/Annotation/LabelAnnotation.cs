@@ -5,7 +5,8 @@ namespace Backpack.Annotation;
 /// <summary>A line of text whose anchor lies at <see cref="Point"/>.</summary>
 /// <remarks>
 /// The raster driver draws it in a Hershey stroke font whose size is 1 at a frame height of 400 pixels and
-/// grows with the frame, times <see cref="Size"/>. The text should be ASCII: other characters show as <c>?</c>.
+/// grows with the frame, times <see cref="Size"/>. The font has printable ASCII only: any other character shows, as in
+/// OpenCV, as one <c>?</c> per byte of its UTF-8 form (<c>é</c> as <c>??</c>, <c>☕</c> as <c>???</c>).
 /// </remarks>
 /// <example>
 /// <code>

@@ -10,7 +10,8 @@ namespace Backpack.Annotation;
 /// <remarks>
 /// <list type="bullet">
 /// <item>Rectangles and labels pass through; a timestamp becomes its text as a label; a bounding box becomes
-/// its rectangle and its labels (the top one above the box, the bottom one below it).</item>
+/// its rectangle and its labels (the top one above the box, the bottom one below it), leaving out a label that is
+/// null or empty, as the original does.</item>
 /// <item>A marker becomes its symbol as a label centred on its point, as in the original:
 /// <c>+</c>, <c>x</c>, <c>*</c>, <c>&lt;&gt;</c>, <c>||</c>, <c>/\</c>, <c>\/</c>.</item>
 /// <item>Lines, and polylines as their segments, reach an <see cref="ILineOverlayMedia"/>; a media without
@@ -153,11 +154,12 @@ public sealed class OverlayAnnotationDriver : AnnotationDriver<IOverlayMedia>
             return;
         }
         context.AddRect(rectangle, boundingBox.Color);
-        if (boundingBox.TopLabel is { } top)
+        // An empty label is no label, as in the original (and as the raster driver draws it).
+        if (boundingBox.TopLabel is { Length: > 0 } top)
         {
             context.AddLabel(top, rectangle.PtMin, boundingBox.Color, HorizontalAnchor.Left, VerticalAnchor.Bottom, 1.0);
         }
-        if (boundingBox.BottomLabel is { } bottom)
+        if (boundingBox.BottomLabel is { Length: > 0 } bottom)
         {
             context.AddLabel(bottom, new Point(rectangle.PtMin.X, rectangle.PtMax.Y), boundingBox.Color, HorizontalAnchor.Left, VerticalAnchor.Top, 1.0);
         }

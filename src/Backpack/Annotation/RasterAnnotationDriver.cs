@@ -17,8 +17,10 @@ namespace Backpack.Annotation;
 /// Coordinates are normalised; a point (x, y) lands on pixel (⌊x·width⌋, ⌊y·height⌋) truncated towards zero,
 /// as in the original. Anything outside the frame is clipped, in double precision for lines and polygons, so that
 /// finite coordinates however far away are drawn in their direction; annotations with NaN or infinite coordinates
-/// are skipped with a warning. Text uses the Hershey plain font (ASCII; other characters show as <c>?</c>) at
-/// font scale frame height / 400 × size, thickness max(1, ⌊scale⌋).
+/// are skipped with a warning. Text uses the Hershey plain font at font scale frame height / 400 × size, thickness
+/// max(1, ⌊scale⌋). It has glyphs for printable ASCII; any other character is drawn and measured as one <c>?</c> per
+/// byte of its UTF-8 form, as OpenCV does (<c>é</c> is <c>??</c>, <c>☕</c> is <c>???</c>, <c>😀</c> is <c>????</c>), so
+/// anchored labels land where the original puts them.
 /// </para>
 /// <para>
 /// Rendering allocates nothing once the driver has seen a frame size and the glyph sizes of its labels. The

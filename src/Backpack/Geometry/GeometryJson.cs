@@ -9,7 +9,11 @@ namespace Backpack.Geometry;
 /// </summary>
 internal static class GeometryJson
 {
+    private const string PairObject = "{\"pt1\": [x1, y1], \"pt2\": [x2, y2]}";
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+    private static readonly PairKind LinePoints = new("line", "points");
+    private static readonly PairKind RectangleCorners = new("rectangle", "corners");
 
     /// <summary>Reads a value of one JSON form; false with the problem when the element is not of that form.</summary>
     internal delegate bool Reader<T>(JsonElement element, out T value, out JsonProblem problem);
@@ -69,7 +73,10 @@ internal static class GeometryJson
         return false;
     }
 
-    /// <summary>A rectangle: <c>[x1, y1, x2, y2]</c> or <c>[[x1, y1], [x2, y2]]</c>, any two opposite corners.</summary>
+    /// <summary>
+    /// A rectangle: <c>[x1, y1, x2, y2]</c>, <c>[[x1, y1], [x2, y2]]</c> or the original's <c>{"pt1": .., "pt2": ..}</c>,
+    /// any two opposite corners.
+    /// </summary>
     internal static bool TryReadRectangle(JsonElement element, out Rectangle rectangle, out JsonProblem problem)
     {
         rectangle = default;
@@ -81,31 +88,32 @@ internal static class GeometryJson
             rectangle = new Rectangle(x1, y1, x2, y2);
             return true;
         }
-        if (TryReadPair(element, out var pt1, out var pt2, ref problem))
+        if (TryReadPair(element, RectangleCorners, out var pt1, out var pt2, ref problem))
         {
             rectangle = new Rectangle(pt1, pt2);
             return true;
         }
         if (problem == default)
         {
-            problem = JsonProblem.Here($"expected a rectangle [x1, y1, x2, y2] of four numbers or [[x1, y1], [x2, y2]] (two opposite corners); got {Describe(element)}");
+            problem = JsonProblem.Here(
+                $"expected a rectangle [x1, y1, x2, y2] of four numbers, [[x1, y1], [x2, y2]] or {PairObject} (two opposite corners); got {Describe(element)}");
         }
         return false;
     }
 
-    /// <summary>A line: <c>[[x1, y1], [x2, y2]]</c>.</summary>
+    /// <summary>A line: <c>[[x1, y1], [x2, y2]]</c> or the original's <c>{"pt1": .., "pt2": ..}</c>.</summary>
     internal static bool TryReadLine(JsonElement element, out Line line, out JsonProblem problem)
     {
         line = default;
         problem = default;
-        if (TryReadPair(element, out var pt1, out var pt2, ref problem))
+        if (TryReadPair(element, LinePoints, out var pt1, out var pt2, ref problem))
         {
             line = new Line(pt1, pt2);
             return true;
         }
         if (problem == default)
         {
-            problem = JsonProblem.Here($"expected a line [[x1, y1], [x2, y2]] of two points; got {Describe(element)}");
+            problem = JsonProblem.Here($"expected a line [[x1, y1], [x2, y2]] or {PairObject} of two points; got {Describe(element)}");
         }
         return false;
     }
@@ -228,12 +236,17 @@ internal static class GeometryJson
     }
 
     /// <summary>
-    /// Two points <c>[[x1, y1], [x2, y2]]</c>. False with no problem when the element does not look like a pair
-    /// at all (the caller describes the whole form), with the problem of the item when it looks like one.
+    /// Two points <c>[[x1, y1], [x2, y2]]</c> or <c>{"pt1": .., "pt2": ..}</c> (points in either of their forms). False
+    /// with no problem when the element does not look like a pair at all (the caller describes the whole form), with
+    /// the problem of the item when it looks like one; an object is always a pair, its problem named by field.
     /// </summary>
-    private static bool TryReadPair(JsonElement element, out Point pt1, out Point pt2, ref JsonProblem problem)
+    private static bool TryReadPair(JsonElement element, PairKind kind, out Point pt1, out Point pt2, ref JsonProblem problem)
     {
         pt1 = pt2 = default;
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            return TryReadPairObject(element, kind, out pt1, out pt2, out problem);
+        }
         if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != 2
             || element[0].ValueKind is not (JsonValueKind.Array or JsonValueKind.Object)
             || element[1].ValueKind is not (JsonValueKind.Array or JsonValueKind.Object))
@@ -252,4 +265,39 @@ internal static class GeometryJson
         }
         return true;
     }
+
+    /// <summary>The original's <c>{"pt1": .., "pt2": ..}</c>: both fields required, no others.</summary>
+    private static bool TryReadPairObject(JsonElement element, PairKind kind, out Point pt1, out Point pt2, out JsonProblem problem)
+    {
+        pt1 = pt2 = default;
+        foreach (var field in element.EnumerateObject())
+        {
+            if (field.Name is not ("pt1" or "pt2"))
+            {
+                problem = new JsonProblem($".{field.Name}", $"unknown field of a {kind.Name}; expected only pt1 and pt2");
+                return false;
+            }
+        }
+        return TryReadPairField(element, "pt1", kind, out pt1, out problem)
+            && TryReadPairField(element, "pt2", kind, out pt2, out problem);
+    }
+
+    private static bool TryReadPairField(JsonElement element, string name, PairKind kind, out Point point, out JsonProblem problem)
+    {
+        point = default;
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            problem = new JsonProblem($".{name}", $"missing; a {kind.Name} needs its two {kind.Parts} pt1 and pt2");
+            return false;
+        }
+        if (!TryReadPoint(value, out point, out problem))
+        {
+            problem = problem.Under($".{name}");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>What a pair of points makes, for messages: <c>line</c> of two <c>points</c>, <c>rectangle</c> of two <c>corners</c>.</summary>
+    private readonly record struct PairKind(string Name, string Parts);
 }

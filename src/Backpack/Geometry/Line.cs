@@ -55,13 +55,16 @@ public readonly record struct Line(Point Pt1, Point Pt2)
     /// <summary>The length of the segment.</summary>
     public double Length => Pt1.Distance(Pt2);
 
-    /// <summary>A segment from its JSON form in a scene (docs/annotation.md): <c>[[x1, y1], [x2, y2]]</c>.</summary>
+    /// <summary>
+    /// A segment from its JSON form in a scene (docs/annotation.md): <c>[[x1, y1], [x2, y2]]</c> or, as the original
+    /// writes it, <c>{"pt1": [x1, y1], "pt2": [x2, y2]}</c>; either point may also be <c>{"x": .., "y": ..}</c>.
+    /// </summary>
     /// <param name="json">The JSON value.</param>
     /// <returns>The segment.</returns>
     /// <exception cref="ArgumentException"><paramref name="json"/> is a default element that holds no value.</exception>
     /// <exception cref="FormatException">
-    /// The value is not a segment; the message starts with the JSON path of the fault, such as <c>$[1]</c> for a bad
-    /// second point, and says what was expected and what was found.
+    /// The value is not a segment; the message starts with the JSON path of the fault, such as <c>$[1]</c> or
+    /// <c>$.pt2</c> for a bad second point, and says what was expected and what was found.
     /// </exception>
     public static Line FromJson(JsonElement json) => GeometryJson.Read<Line>(json, GeometryJson.TryReadLine);
 

@@ -113,15 +113,16 @@ public readonly record struct Rectangle
         new(new Point(left, top), new Point(left + width, top + height));
 
     /// <summary>
-    /// A rectangle from its JSON form in a scene (docs/annotation.md): <c>[x1, y1, x2, y2]</c> or
-    /// <c>[[x1, y1], [x2, y2]]</c>, any two opposite corners.
+    /// A rectangle from its JSON form in a scene (docs/annotation.md): <c>[x1, y1, x2, y2]</c>,
+    /// <c>[[x1, y1], [x2, y2]]</c> or, as the original writes it, <c>{"pt1": [x1, y1], "pt2": [x2, y2]}</c>: any two
+    /// opposite corners, each also as <c>{"x": .., "y": ..}</c> in the last two forms.
     /// </summary>
     /// <param name="json">The JSON value.</param>
     /// <returns>The rectangle, normalised.</returns>
     /// <exception cref="ArgumentException"><paramref name="json"/> is a default element that holds no value.</exception>
     /// <exception cref="FormatException">
-    /// The value is not a rectangle; the message starts with the JSON path of the fault (<c>$</c>, or <c>$[1]</c> for a
-    /// bad second corner) and says what was expected and what was found.
+    /// The value is not a rectangle; the message starts with the JSON path of the fault (<c>$</c>, or <c>$[1]</c> or
+    /// <c>$.pt2</c> for a bad second corner) and says what was expected and what was found.
     /// </exception>
     public static Rectangle FromJson(JsonElement json) => GeometryJson.Read<Rectangle>(json, GeometryJson.TryReadRectangle);
 

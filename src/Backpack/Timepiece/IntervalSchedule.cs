@@ -3,14 +3,23 @@ using Microsoft.Extensions.Logging;
 namespace Backpack.Timepiece;
 
 /// <summary>
-/// Fires at the first <see cref="Schedule.Tick()"/> and then at most once per <see cref="Interval"/>: at
-/// the first tick at or after each multiple of the interval since the first firing. After a stall longer
-/// than the interval it fires once, not once per missed interval, and keeps its rhythm.
+/// Fires at the first <see cref="Schedule.Tick()"/> and then once per <see cref="Interval"/>, as the original
+/// does: at the first tick at or after each multiple of the interval since the first firing. Firings keep that
+/// grid's rhythm, so they are one interval apart on average but not always: a firing that came late can be
+/// followed by one less than an interval later (with a 1 s interval and ticks at 0, 1.1 and 2.0 s, all three
+/// fire, the last two 0.9 s apart). After a stall longer than the interval it fires once, not once per missed
+/// interval, and keeps its rhythm.
 /// </summary>
 /// <remarks>
+/// <para>
+/// For firings never closer than the interval, pass <see cref="IntervalCadence.FixedDelay"/>: each firing is
+/// then due one interval after the previous one, and late ticks push the following firings later.
+/// </para>
+/// <para>
 /// Time is measured with the monotonic timestamp of the <see cref="TimeProvider"/>, so wall-clock changes
 /// do not disturb it. A tick that does not fire allocates nothing. See <see cref="Schedule"/> for inline
 /// and dispatched callbacks and thread safety.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -36,10 +45,13 @@ public sealed class IntervalSchedule : Schedule
     /// <param name="dispatcher">Where to run the callback; inline, inside <see cref="Schedule.Tick()"/>, when null.</param>
     /// <param name="timeProvider">Where time comes from; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">Where failures of a dispatched callback go; nowhere when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is zero or negative.</exception>
+    /// <param name="cadence">How firings are spaced: on the original's grid (the default) or at least an interval apart.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is zero or negative, or <paramref name="cadence"/> is not defined.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
-    public IntervalSchedule(TimeSpan interval, Action callback, TaskScheduler? dispatcher = null, TimeProvider? timeProvider = null, ILogger? logger = null)
-        : this(interval, ToFunction(callback), dispatcher, timeProvider, logger)
+    public IntervalSchedule(
+        TimeSpan interval, Action callback, TaskScheduler? dispatcher = null, TimeProvider? timeProvider = null, ILogger? logger = null,
+        IntervalCadence cadence = IntervalCadence.FixedRate)
+        : this(interval, ToFunction(callback), dispatcher, timeProvider, logger, cadence)
     {
     }
 
@@ -49,18 +61,27 @@ public sealed class IntervalSchedule : Schedule
     /// <param name="dispatcher">Where to run the callback; inline, inside <see cref="Schedule.Tick()"/>, when null.</param>
     /// <param name="timeProvider">Where time comes from; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">Where failures of a dispatched callback go; nowhere when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is zero or negative.</exception>
+    /// <param name="cadence">How firings are spaced: on the original's grid (the default) or at least an interval apart.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is zero or negative, or <paramref name="cadence"/> is not defined.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="callback"/> is null.</exception>
-    public IntervalSchedule(TimeSpan interval, Func<object?> callback, TaskScheduler? dispatcher = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public IntervalSchedule(
+        TimeSpan interval, Func<object?> callback, TaskScheduler? dispatcher = null, TimeProvider? timeProvider = null, ILogger? logger = null,
+        IntervalCadence cadence = IntervalCadence.FixedRate)
         : base(isRepeating: true, ToFunction(callback), dispatcher, logger)
     {
         _time = timeProvider ?? TimeProvider.System;
         Interval = ValidateInterval(interval);
-        _gate = new IntervalGate(TimestampMath.ToTimestampTicks(interval, _time.TimestampFrequency));
+        Cadence = Enum.IsDefined(cadence)
+            ? cadence
+            : throw new ArgumentOutOfRangeException(nameof(cadence), cadence, "Expected IntervalCadence.FixedRate or IntervalCadence.FixedDelay.");
+        _gate = new IntervalGate(TimestampMath.ToTimestampTicks(interval, _time.TimestampFrequency), fixedDelay: cadence == IntervalCadence.FixedDelay);
     }
 
-    /// <summary>The time between firings.</summary>
+    /// <summary>The time between firings: on average for <see cref="IntervalCadence.FixedRate"/>, at least for <see cref="IntervalCadence.FixedDelay"/>.</summary>
     public TimeSpan Interval { get; }
+
+    /// <summary>How firings are spaced.</summary>
+    public IntervalCadence Cadence { get; }
 
     private protected override bool TryTrigger() => _gate.TryPass(_time.GetTimestamp());
 

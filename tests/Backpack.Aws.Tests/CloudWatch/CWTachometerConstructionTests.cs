@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Backpack.Aws.CloudWatch;
 using Backpack.Aws.Tests.Fakes;
+using Backpack.Aws.Tests.Panorama;
 using Backpack.Timepiece;
 
 namespace Backpack.Aws.Tests.CloudWatch;
@@ -73,7 +74,7 @@ public sealed class CWTachometerConstructionTests : IDisposable
     }
 
     [Fact]
-    public void A_tachometer_runs_one_sender_until_it_is_disposed()
+    public async Task A_tachometer_runs_one_sender_until_it_is_disposed()
     {
         var running = CWTachometer.RunningSenders;
 
@@ -81,6 +82,19 @@ public sealed class CWTachometerConstructionTests : IDisposable
         CWTachometer.RunningSenders.Should().Be(running + 1);
         tachometer.Dispose();
         tachometer.Dispose();
+
+        // Dispose signals the stop without waiting for it; the sender ends on its own right after.
+        await PanoramaClientTests.WaitUntil(() => CWTachometer.RunningSenders == running);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_returns_once_the_sender_has_stopped()
+    {
+        var running = CWTachometer.RunningSenders;
+        var tachometer = new CWTachometer("MyPanoramaMetrics", "frame_processing_time", null, _client);
+
+        await tachometer.DisposeAsync();
+        await tachometer.DisposeAsync();
 
         CWTachometer.RunningSenders.Should().Be(running);
     }

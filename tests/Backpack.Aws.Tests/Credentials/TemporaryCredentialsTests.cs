@@ -80,6 +80,28 @@ public sealed class TemporaryCredentialsTests
     }
 
     [Fact]
+    public async Task Disposing_while_a_fetch_is_in_flight_lets_that_fetch_finish_and_refuses_later_fetches()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var credentials = new TemporaryCredentials(async _ =>
+        {
+            await release.Task;
+            return await Fetch(TimeSpan.FromHours(1));
+        }, TimeSpan.FromMinutes(5), _clock);
+        var inFlight = credentials.GetCredentialsAsync();
+
+        credentials.Dispose();
+        release.SetResult();
+
+        (await inFlight.WaitAsync(TimeSpan.FromSeconds(10))).AccessKey.Should().Be("ASIATEMPORARYKEY0001", "the call in flight was not pulled from under");
+        (await credentials.GetCredentialsAsync()).AccessKey.Should().Be("ASIATEMPORARYKEY0001", "valid credentials held are still handed out");
+        _clock.Advance(TimeSpan.FromMinutes(56));
+        var refresh = () => credentials.GetCredentialsAsync();
+        await refresh.Should().ThrowAsync<ObjectDisposedException>("a disposed instance fetches nothing more");
+        credentials.Dispose();
+    }
+
+    [Fact]
     public async Task ToString_shows_a_masked_key_and_the_expiry_but_never_the_secret_or_token()
     {
         using var credentials = new TemporaryCredentials(_ => Fetch(TimeSpan.FromHours(1)), timeProvider: _clock);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Backpack.Aws.Identity;
 using Backpack.Aws.Panorama;
 using Backpack.Aws.Tests.Fakes;
@@ -68,7 +67,7 @@ public sealed class AutoIdentityTests
         var fetch = AutoIdentity.FetchAsync(client, Id, Options());
         foreach (var expected in new[] { 5, 10, 20 })
         {
-            await WaitForDelay(TimeSpan.FromSeconds(expected));
+            await _clock.WaitForPendingDelayAsync(TimeSpan.FromSeconds(expected));
             _clock.Advance(TimeSpan.FromSeconds(expected));
         }
         var identity = await fetch.WaitAsync(TimeSpan.FromSeconds(10));
@@ -86,7 +85,7 @@ public sealed class AutoIdentityTests
         var fetch = AutoIdentity.FetchAsync(client, Id, Options(maxRetries: 4, first: TimeSpan.FromSeconds(100), max: TimeSpan.FromSeconds(300)));
         foreach (var expected in new[] { 100, 200, 300, 300 })
         {
-            await WaitForDelay(TimeSpan.FromSeconds(expected));
+            await _clock.WaitForPendingDelayAsync(TimeSpan.FromSeconds(expected));
             _clock.Advance(TimeSpan.FromSeconds(expected));
         }
 
@@ -117,7 +116,7 @@ public sealed class AutoIdentityTests
         using var cancellation = new CancellationTokenSource();
 
         var fetch = AutoIdentity.FetchAsync(client, Id, Options(), cancellation.Token);
-        await WaitForDelay(TimeSpan.FromSeconds(5));
+        await _clock.WaitForPendingDelayAsync(TimeSpan.FromSeconds(5));
         await cancellation.CancelAsync();
 
         await ((Func<Task>)(() => fetch)).Should().ThrowAsync<OperationCanceledException>();
@@ -236,15 +235,5 @@ public sealed class AutoIdentityTests
         identity.ApplicationTags.Should().BeEmpty();
         identity.ApplicationCreatedTime.Should().Be(_clock.GetUtcNow());
         identity.ToString().Should().Contain("application_created_time=\"2026-01-15 08:00:00+00:00\"").And.Contain("application_tags={}");
-    }
-
-    private async Task WaitForDelay(TimeSpan delay)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!_clock.PendingDelays.Contains(delay))
-        {
-            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), $"AutoIdentity should start waiting {delay}; pending: {string.Join(", ", _clock.PendingDelays)}");
-            await Task.Delay(5);
-        }
     }
 }

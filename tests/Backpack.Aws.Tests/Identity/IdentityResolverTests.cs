@@ -13,8 +13,13 @@ public sealed class IdentityResolverTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private IdentityResolverOptions Options(Uri? panorama = null, Uri? imds = null, TimeSpan? imdsTimeout = null, string? machineId = "0f1e2d3c4b5a69788796a5b4c3d2e1f0") => new()
+    private IdentityResolverOptions Options(
+        Uri? panorama = null, Uri? imds = null, TimeSpan? imdsTimeout = null, string? machineId = "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        ManualClock? clock = null, TimeSpan? sourceTimeout = null) => new()
     {
+        TimeProvider = clock ?? TimeProvider.System,
+        SourceTimeout = sourceTimeout ?? new IdentityResolverOptions().SourceTimeout,
+        AutoIdentity = new AutoIdentityOptions { TimeProvider = clock ?? TimeProvider.System },
         PanoramaEndpointUrl = panorama,
         PanoramaConnectTimeout = TimeSpan.FromMilliseconds(150),
         Credentials = TestCredentials.Static,
@@ -24,6 +29,15 @@ public sealed class IdentityResolverTests : IDisposable
         MachineIdFiles = [WriteMachineId(machineId)],
         GetHostName = () => "jetson-lab-07",
     };
+
+    /// <summary>A Panorama that knows the instance, whose health stays NOT_AVAILABLE; AppGraph_Uid and the region set.</summary>
+    private async Task<FakeAwsService> StuckDeploymentAsync(ManualClock clock)
+    {
+        _environment["AppGraph_Uid"] = Id;
+        _environment["AWS_REGION"] = "us-east-1";
+        return await FakeAwsService.StartAsync(
+            "panorama", "us-east-1", TestCredentials.Default, _ => PanoramaAnswers.Page([PanoramaAnswers.Instance(Id, "NOT_AVAILABLE")]), clock);
+    }
 
     private string WriteMachineId(string? machineId)
     {
@@ -81,6 +95,47 @@ public sealed class IdentityResolverTests : IDisposable
 
         identity.Source.Should().Be(IdentitySource.Greengrass);
         identity.Skipped.Should().ContainSingle().Which.Should().StartWith("panorama: ").And.Contain(Id).And.Contain(silent.Url.GetLeftPart(UriPartial.Authority));
+    }
+
+    [Fact]
+    public async Task A_deployment_that_stays_NOT_AVAILABLE_is_given_up_after_a_minute_by_default_and_the_next_source_answers()
+    {
+        var clock = new ManualClock();
+        await using var panorama = await StuckDeploymentAsync(clock);
+        _environment["AWS_IOT_THING_NAME"] = "line-3-camera-core";
+
+        // AutoIdentity alone would ask again after 5, 10, 20, 40, 80 ... s, up to 50 times: hours.
+        var resolve = new IdentityResolver(Options(panorama.Url, clock: clock)).ResolveAsync();
+        foreach (var wait in new[] { 5, 10, 20 })
+        {
+            await clock.WaitForPendingDelayAsync(TimeSpan.FromSeconds(wait));
+            clock.Advance(TimeSpan.FromSeconds(wait));
+        }
+        await clock.WaitForPendingDelayAsync(TimeSpan.FromSeconds(40));
+        clock.Advance(TimeSpan.FromSeconds(25)); // 60 s since the resolution began; the next ask would be at 75 s
+
+        var identity = await resolve.WaitAsync(TimeSpan.FromSeconds(10));
+        identity.Source.Should().Be(IdentitySource.Greengrass);
+        identity.Skipped.Should().ContainSingle().Which.Should().StartWith("panorama: ")
+            .And.Contain("no answer within 60 s").And.Contain("IdentityResolverOptions.SourceTimeout");
+        panorama.Requests.Should().HaveCount(4);
+    }
+
+    [Fact]
+    public async Task The_source_timeout_is_an_option()
+    {
+        var clock = new ManualClock();
+        await using var panorama = await StuckDeploymentAsync(clock);
+
+        var resolve = new IdentityResolver(Options(panorama.Url, clock: clock, sourceTimeout: TimeSpan.FromSeconds(7))).ResolveAsync();
+        await clock.WaitForPendingDelayAsync(TimeSpan.FromSeconds(5));
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await clock.WaitForPendingDelayAsync(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        var identity = await resolve.WaitAsync(TimeSpan.FromSeconds(10));
+        identity.Source.Should().Be(IdentitySource.Host);
+        identity.Skipped[0].Should().Contain("no answer within 7 s");
     }
 
     [Fact]
@@ -211,5 +266,11 @@ public sealed class IdentityResolverTests : IDisposable
     {
         new Action(() => _ = new IdentityResolver(new IdentityResolverOptions { InstanceMetadataTimeout = TimeSpan.Zero })).Should().Throw<ArgumentException>().WithParameterName("options");
         new Action(() => _ = new IdentityResolver(new IdentityResolverOptions { InstanceMetadataEndpoint = new Uri("https://169.254.169.254") })).Should().Throw<ArgumentException>().WithParameterName("options");
+        foreach (var timeout in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(-1), TimeSpan.FromDays(2) })
+        {
+            new Action(() => _ = new IdentityResolver(new IdentityResolverOptions { SourceTimeout = timeout })).Should().Throw<ArgumentException>()
+                .WithMessage("IdentityResolverOptions.SourceTimeout must be more than 0 and at most 1 day, or Timeout.InfiniteTimeSpan*").And.ParamName.Should().Be("options");
+        }
+        new Action(() => _ = new IdentityResolver(new IdentityResolverOptions { SourceTimeout = Timeout.InfiniteTimeSpan })).Should().NotThrow();
     }
 }

@@ -72,6 +72,22 @@ public sealed class AnnotationSceneTests
     }
 
     [Fact]
+    public void Lines_and_rectangles_are_read_from_the_originals_pt1_pt2_objects_too()
+    {
+        var scene = AnnotationScene.Parse("""
+            {"annotations": [
+              {"type": "line", "line": {"pt1": [0.1, 0.6], "pt2": {"x": 0.9, "y": 0.6}}},
+              {"type": "rect", "rect": {"pt1": [0.5, 0.4], "pt2": [0.2, 0.1]}},
+              {"type": "boundingBox", "rect": {"pt1": {"x": 0.2, "y": 0.1}, "pt2": {"x": 0.5, "y": 0.4}}, "topLabel": "car"}
+            ]}
+            """);
+
+        scene[0].Should().Be(new LineAnnotation(new Line(new Point(0.1, 0.6), new Point(0.9, 0.6))));
+        scene[1].Should().Be(new RectAnnotation(new Rectangle(0.2, 0.1, 0.5, 0.4)));
+        scene[2].Should().Be(new BoundingBoxAnnotation(new Rectangle(0.2, 0.1, 0.5, 0.4), "car"));
+    }
+
+    [Fact]
     public void Defaults_of_the_format_apply_to_missing_fields()
     {
         var scene = AnnotationScene.Parse("""
@@ -98,6 +114,8 @@ public sealed class AnnotationSceneTests
     [InlineData("""{"type": "rect", "rect": [0, 0, 1]}""", "rect", "expected a rectangle [x1, y1, x2, y2]")]
     [InlineData("""{"type": "line", "line": [[0, 0]], "thickness": 2}""", "line", "expected a line")]
     [InlineData("""{"type": "line", "line": [[0, 0], [1]]}""", "line[1]", "expected a point [x, y]")]
+    [InlineData("""{"type": "line", "line": {"pt1": [0, 0], "pt2": [1]}}""", "line.pt2", "expected a point [x, y]")]
+    [InlineData("""{"type": "boundingBox", "rect": {"pt1": [0, 0]}}""", "rect.pt2", "missing; a rectangle needs its two corners pt1 and pt2")]
     [InlineData("""{"type": "line", "line": [[0, 0], [1, 1]], "thickness": 0}""", "thickness", "expected an integer thickness from 1 to 255")]
     [InlineData("""{"type": "line", "line": [[0, 0], [1, 1]], "thickness": 2.5}""", "thickness", "expected an integer thickness")]
     [InlineData("""{"type": "marker", "point": [0, 0], "style": "circle"}""", "style", "expected one of cross, tiltedCross, star, diamond, square, triangleUp, triangleDown")]
@@ -139,9 +157,44 @@ public sealed class AnnotationSceneTests
     [Fact]
     public void Serialize_rejects_an_annotation_type_the_format_does_not_know()
     {
-        var act = () => AnnotationScene.Serialize([new CustomAnnotation()]);
+        var act = () => AnnotationScene.Serialize([new MarkerAnnotation(new Point(0, 0)), new CustomAnnotation()]);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*CustomAnnotation*");
+        act.Should().Throw<ArgumentException>().WithMessage("annotations[1]: the scene format cannot hold a CustomAnnotation*")
+            .And.ParamName.Should().Be("annotations");
+    }
+
+    public static TheoryData<Annotation, string, string> NonFinite() => new()
+    {
+        { new LabelAnnotation(new Point(0.1, double.NaN), "x"), "point[1]", "NaN" },
+        { new MarkerAnnotation(new Point(double.PositiveInfinity, 0.5)), "point[0]", "Infinity" },
+        { new RectAnnotation(new Rectangle(0.1, 0.2, double.PositiveInfinity, 0.4)), "rect[2]", "Infinity" },
+        { new RectAnnotation(new Rectangle(0.1, 0.2, double.NaN, 0.4)), "rect[0]", "NaN" }, // a NaN corner makes both x NaN
+        { new BoundingBoxAnnotation(new Rectangle(0.1, 0.2, 0.3, double.NegativeInfinity)), "rect[1]", "-Infinity" },
+        { new LineAnnotation(new Line(new Point(0, 0), new Point(1, double.NaN))), "line[1][1]", "NaN" },
+        { new PolyLineAnnotation(new PolyLine([new(0, 0), new(1, 0), new(double.NaN, 1)])), "points[2][0]", "NaN" },
+        { new TimestampAnnotation(point: new Point(double.NaN, 0.04)), "point[0]", "NaN" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NonFinite))]
+    public void Serialize_refuses_a_non_finite_coordinate_naming_the_annotation_and_field_as_the_reader_does(Annotation annotation, string field, string value)
+    {
+        var act = () => AnnotationScene.Serialize([new MarkerAnnotation(new Point(0, 0)), annotation]);
+
+        act.Should().Throw<ArgumentException>()
+            .WithMessage($"annotations[1].{field}: the scene format holds finite coordinates only; got {value}*")
+            .And.ParamName.Should().Be("annotations");
+    }
+
+    [Fact]
+    public void Save_refuses_a_non_finite_coordinate_the_same_way_and_writes_no_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"backpack-scene-{Guid.NewGuid():N}.json");
+
+        var act = () => AnnotationScene.Save(path, [new MarkerAnnotation(new Point(double.NaN, 0))]);
+
+        act.Should().Throw<ArgumentException>().WithMessage("annotations[0].point[0]: *").And.ParamName.Should().Be("annotations");
+        File.Exists(path).Should().BeFalse();
     }
 
     internal static List<Annotation> EveryKind() =>

@@ -48,6 +48,19 @@ public sealed class OverlayAnnotationDriverTests
             "label 'id 3' (0.1, 0.4) #00ff00 Left Top 1");
     }
 
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("", null)]
+    [InlineData(null, "")]
+    public void Empty_labels_of_a_bounding_box_are_not_sent_to_the_media_as_in_the_original(string? top, string? bottom)
+    {
+        var media = new RecordingMedia();
+
+        new OverlayAnnotationDriver().Render([new BoundingBoxAnnotation(new Rectangle(0.1, 0.2, 0.3, 0.4), top, bottom, HtmlColors.Lime)], media);
+
+        media.Calls.Should().Equal("rect [(0.1, 0.2), (0.3, 0.4)] #00ff00");
+    }
+
     [Fact]
     public void A_timestamp_becomes_its_text_at_its_point()
     {

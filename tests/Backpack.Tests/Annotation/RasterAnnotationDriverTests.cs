@@ -136,17 +136,69 @@ public sealed class RasterAnnotationDriverTests
     [InlineData(HorizontalAnchor.Right, VerticalAnchor.Bottom, 146, 88, 195, 100)]
     public void Label_text_lands_where_the_original_OpenCV_driver_puts_it(
         HorizontalAnchor horizontal, VerticalAnchor vertical, int left, int top, int right, int bottom)
+        => LandsWithin(("Hg 0.5", horizontal, vertical), (left, top, right, bottom));
+
+    // Reference boxes for text beyond ASCII, computed as above: cv2.putText draws one '?' per UTF-8 byte of each
+    // character it has no glyph for, so "ë" is "??", "☕" is "???" and "😀" (a surrogate pair in C#) is "????".
+    [Theory]
+    [InlineData("Zo\u00eb \u2615", HorizontalAnchor.Center, VerticalAnchor.Center, 165, 95, 234, 104)]
+    [InlineData("Zo\u00eb \u2615", HorizontalAnchor.Right, VerticalAnchor.Baseline, 126, 96, 195, 105)]
+    [InlineData("\U0001F600 1", HorizontalAnchor.Center, VerticalAnchor.Baseline, 175, 96, 222, 105)]
+    [InlineData("\U0001F600 1", HorizontalAnchor.Right, VerticalAnchor.Center, 145, 95, 192, 104)]
+    public void Text_beyond_ASCII_lands_where_OpenCV_puts_it(
+        string text, HorizontalAnchor horizontal, VerticalAnchor vertical, int left, int top, int right, int bottom)
+        => LandsWithin((text, horizontal, vertical), (left, top, right, bottom));
+
+    /// <summary>
+    /// Draws the label at (0.5, 0.5), size 2, on 400x200 without anti-aliasing and checks that its pixels span the box,
+    /// within a pixel.
+    /// </summary>
+    private static void LandsWithin((string Text, HorizontalAnchor Horizontal, VerticalAnchor Vertical) label, (int Left, int Top, int Right, int Bottom) expected)
     {
         using var frame = BgrFrame.Create(400, 200);
         new RasterAnnotationDriver(new RasterAnnotationOptions { AntiAliasing = false })
-            .Render([new LabelAnnotation(new Point(0.5, 0.5), "Hg 0.5", HtmlColors.White, horizontal, vertical, size: 2)], frame);
+            .Render([new LabelAnnotation(new Point(0.5, 0.5), label.Text, HtmlColors.White, label.Horizontal, label.Vertical, size: 2)], frame);
 
         var box = InkBox(frame);
 
-        box.Left.Should().BeInRange(left - 1, left + 1);
-        box.Top.Should().BeInRange(top - 1, top + 1);
-        box.Right.Should().BeInRange(right - 1, right + 1);
-        box.Bottom.Should().BeInRange(bottom - 1, bottom + 1);
+        box.Left.Should().BeInRange(expected.Left - 1, expected.Left + 1);
+        box.Top.Should().BeInRange(expected.Top - 1, expected.Top + 1);
+        box.Right.Should().BeInRange(expected.Right - 1, expected.Right + 1);
+        box.Bottom.Should().BeInRange(expected.Bottom - 1, expected.Bottom + 1);
+    }
+
+    [Theory]
+    [InlineData("caf\u00e9", "caf??")]
+    [InlineData("\u2615", "???")]
+    [InlineData("\U0001F600", "????")]
+    [InlineData("\u00df\u0416\u20ac", "???????")]
+    [InlineData("tab\there", "tab?here")]
+    public void A_character_without_a_glyph_is_drawn_and_measured_as_one_question_mark_per_UTF_8_byte(string text, string drawnAs)
+    {
+        // U+00DF, U+0416 and U+20AC take 2, 2 and 3 bytes: seven '?', as OpenCV draws the Cyrillic letter too.
+        LooksLike(text, drawnAs);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_drawn_as_the_three_bytes_of_the_replacement_character_UTF_8_encodes_it_as()
+    {
+        // Built here rather than in InlineData, whose serialisation would replace the lone surrogates.
+        LooksLike("a" + '\ud83d' + "b", "a???b");
+        LooksLike("a" + '\udc00', "a???");
+        LooksLike(string.Concat('\ud83d', '\ud83d', '\ude00'), "???????");
+    }
+
+    /// <summary>Asserts that <paramref name="text"/> renders exactly as <paramref name="drawnAs"/> at several anchors, background box included.</summary>
+    private static void LooksLike(string text, string drawnAs)
+    {
+        foreach (var (horizontal, vertical) in new[] { (HorizontalAnchor.Center, VerticalAnchor.Center), (HorizontalAnchor.Right, VerticalAnchor.Baseline), (HorizontalAnchor.Left, VerticalAnchor.Top) })
+        {
+            var options = new RasterAnnotationOptions { LabelBackground = true, UnitFontHeight = 80 };
+            using var actual = Render(160, 80, [new LabelAnnotation(new Point(0.5, 0.5), text, HtmlColors.Yellow, horizontal, vertical)], options);
+            using var expected = Render(160, 80, [new LabelAnnotation(new Point(0.5, 0.5), drawnAs, HtmlColors.Yellow, horizontal, vertical)], options);
+
+            actual.Pixels.SequenceEqual(expected.Pixels).Should().BeTrue($"\"{text}\" anchored {horizontal}, {vertical} looks exactly like \"{drawnAs}\", box included");
+        }
     }
 
     public static TheoryData<string, Annotation[]> Shapes() => new()

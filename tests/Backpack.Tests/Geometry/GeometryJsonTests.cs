@@ -30,15 +30,20 @@ public sealed class GeometryJsonTests
     [InlineData("[0.2, 0.1, 0.5, 0.4]")]
     [InlineData("[[0.5, 0.1], [0.2, 0.4]]")]
     [InlineData("""[{"x": 0.2, "y": 0.4}, [0.5, 0.1]]""")]
+    [InlineData("""{"pt1": [0.5, 0.1], "pt2": [0.2, 0.4]}""")]
+    [InlineData("""{"pt2": {"x": 0.2, "y": 0.1}, "pt1": {"x": 0.5, "y": 0.4}}""")]
     public void A_rectangle_is_read_from_any_two_opposite_corners(string json)
     {
         Rectangle.FromJson(json).Should().Be(new Rectangle(0.2, 0.1, 0.5, 0.4));
     }
 
-    [Fact]
-    public void A_line_is_read_from_its_two_points_in_order()
+    [Theory]
+    [InlineData("[[0.0, 0.6], [1.0, 0.62]]")]
+    [InlineData("""{"pt1": [0.0, 0.6], "pt2": [1.0, 0.62]}""")]
+    [InlineData("""{"pt2": {"x": 1.0, "y": 0.62}, "pt1": [0.0, 0.6]}""")]
+    public void A_line_is_read_from_its_two_points_in_order(string json)
     {
-        Line.FromJson("[[0.0, 0.6], [1.0, 0.62]]").Should().Be(new Line(new Point(0, 0.6), new Point(1, 0.62)));
+        Line.FromJson(json).Should().Be(new Line(new Point(0, 0.6), new Point(1, 0.62)));
     }
 
     [Theory]
@@ -86,11 +91,18 @@ public sealed class GeometryJsonTests
     [InlineData("point", """{"x": 0.5, "y": "top"}""", "$: expected a point [x, y]")]
     [InlineData("point", "null", "$: expected a point [x, y] or {\"x\": x, \"y\": y} of two numbers; got null")]
     [InlineData("point", "[0.5, ", "$: not valid JSON")]
-    [InlineData("rectangle", "[0, 0, 1]", "$: expected a rectangle [x1, y1, x2, y2] of four numbers or [[x1, y1], [x2, y2]] (two opposite corners); got [0, 0, 1]")]
+    [InlineData("rectangle", "[0, 0, 1]", "$: expected a rectangle [x1, y1, x2, y2] of four numbers, [[x1, y1], [x2, y2]] or {\"pt1\": [x1, y1], \"pt2\": [x2, y2]} (two opposite corners); got [0, 0, 1]")]
     [InlineData("rectangle", """[[0, 0], [1, "a"]]""", "$[1]: expected a point [x, y]")]
-    [InlineData("line", "[[0, 0]]", "$: expected a line [[x1, y1], [x2, y2]] of two points; got [[0, 0]]")]
+    [InlineData("line", "[[0, 0]]", "$: expected a line [[x1, y1], [x2, y2]] or {\"pt1\": [x1, y1], \"pt2\": [x2, y2]} of two points; got [[0, 0]]")]
     [InlineData("line", """[[0, 0], {"x": 1}]""", "$[1]: expected a point [x, y] or {\"x\": x, \"y\": y} of two numbers; got {\"x\": 1}")]
     [InlineData("line", "[0, 0, 1, 1]", "$: expected a line")]
+    [InlineData("line", """{"pt1": [0, "a"], "pt2": [1, 1]}""", "$.pt1: expected a point [x, y]")]
+    [InlineData("line", """{"pt1": [0, 0]}""", "$.pt2: missing; a line needs its two points pt1 and pt2")]
+    [InlineData("line", """{"pt1": [0, 0], "pt2": [1, 1], "thickness": 2}""", "$.thickness: unknown field of a line; expected only pt1 and pt2")]
+    [InlineData("line", """{"x": 0, "y": 0}""", "$.x: unknown field of a line; expected only pt1 and pt2")]
+    [InlineData("rectangle", """{"pt1": [0, 0], "pt2": {"x": 1}}""", "$.pt2: expected a point [x, y]")]
+    [InlineData("rectangle", """{"pt2": [1, 1]}""", "$.pt1: missing; a rectangle needs its two corners pt1 and pt2")]
+    [InlineData("rectangle", "{}", "$.pt1: missing; a rectangle needs its two corners pt1 and pt2")]
     [InlineData("polyline", """[[0, 0], [1, 1], [1, "a"]]""", "$[2]: expected a point [x, y]")]
     [InlineData("polyline", """{"points": [[0, 0], [1, 1], [0, "b"]]}""", "$.points[2]: expected a point [x, y]")]
     [InlineData("polyline", """{"points": [[0, 0], [1, 1]]}""", "$.points: a closed polyline needs at least 3 points; got 2")]

@@ -157,6 +157,240 @@ public sealed class BgrFrameTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("Expected a row index from 0 to 3.*");
     }
 
+    /// <summary>Every member of a frame that touches its pixels, named for the theories below.</summary>
+    public static TheoryData<string> PixelMembers() =>
+    [
+        "Pixels", "GetRow", "Fill", "Crop", "Clone", "CopyTo from it", "CopyTo into it", "SavePng to a stream", "SavePng to a file",
+    ];
+
+    private static void Use(BgrFrame frame, string member)
+    {
+        switch (member)
+        {
+            case "Pixels":
+                frame.Pixels[0] = 7;
+                break;
+            case "GetRow":
+                frame.GetRow(0)[0] = 7;
+                break;
+            case "Fill":
+                frame.Fill(1, 2, 3);
+                break;
+            case "Crop":
+                frame.Crop(0, 0, 1, 1).Fill(1, 2, 3);
+                break;
+            case "Clone":
+                frame.Clone().Dispose();
+                break;
+            case "CopyTo from it":
+                using (var target = BgrFrame.Create(frame.Width, frame.Height))
+                {
+                    frame.CopyTo(target);
+                }
+                break;
+            case "CopyTo into it":
+                using (var source = BgrFrame.Create(frame.Width, frame.Height))
+                {
+                    source.Fill(1, 2, 3);
+                    source.CopyTo(frame);
+                }
+                break;
+            case "SavePng to a stream":
+                frame.SavePng(new MemoryStream());
+                break;
+            case "SavePng to a file":
+                var path = Path.Combine(Path.GetTempPath(), $"backpack-crop-{Guid.NewGuid():N}.png");
+                try
+                {
+                    frame.SavePng(path);
+                }
+                finally
+                {
+                    File.Delete(path);
+                }
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(member), member, "Not a member of the list.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PixelMembers))]
+    public void A_crop_that_outlives_its_pooled_frame_throws_and_never_touches_the_next_frame_of_the_pool(string member)
+    {
+        var parent = BgrFrame.Create(16, 16);
+        var view = parent.Crop(0, 0, 16, 16);
+        parent.Dispose();
+        using var next = BgrFrame.Create(16, 16); // the pool hands the same array out again
+
+        var act = () => Use(view, member);
+
+        act.Should().Throw<ObjectDisposedException>($"{member} of a view of a disposed frame");
+        next.Pixels.ToArray().Should().OnlyContain(b => b == 0, "nothing reached the memory the pool handed out since");
+        view.ToString().Should().EndWith(" disposed");
+    }
+
+    [Theory]
+    [MemberData(nameof(PixelMembers))]
+    public void A_crop_of_a_crop_of_a_clone_is_refused_once_the_clone_is_disposed(string member)
+    {
+        using var original = BgrFrame.Create(8, 8);
+        var clone = original.Clone();
+        var view = clone.Crop(1, 1, 6, 6).Crop(1, 1, 4, 4);
+        clone.Dispose();
+
+        var act = () => Use(view, member);
+
+        act.Should().Throw<ObjectDisposedException>();
+    }
+
+    [Theory]
+    [MemberData(nameof(PixelMembers))]
+    public void A_crop_of_a_wrapped_frame_is_valid_only_while_the_frame_is(string member)
+    {
+        var buffer = new byte[8 * 8 * 3];
+        var frame = BgrFrame.Wrap(buffer, 8, 8, 24);
+        var view = frame.Crop(2, 2, 4, 4);
+        frame.Dispose();
+
+        var act = () => Use(view, member);
+
+        act.Should().Throw<ObjectDisposedException>();
+        buffer.Should().OnlyContain(b => b == 0);
+    }
+
+    [Fact]
+    public void A_crop_of_a_crop_is_refused_once_the_crop_it_was_made_from_is_disposed()
+    {
+        using var frame = BgrFrame.Create(8, 8);
+        var middle = frame.Crop(1, 1, 6, 6);
+        var inner = middle.Crop(1, 1, 2, 2);
+        middle.Dispose();
+
+        var act = () => inner.Fill(1, 2, 3);
+
+        act.Should().Throw<ObjectDisposedException>();
+        frame.Fill(4, 5, 6);
+        frame.GetRow(2)[3].Should().Be(4, "disposing a view leaves its frame usable");
+    }
+
+    [Fact]
+    public void Disposing_a_view_after_its_frame_is_harmless()
+    {
+        var frame = BgrFrame.Create(4, 4);
+        var view = frame.Crop(0, 0, 2, 2);
+        frame.Dispose();
+
+        var act = () => view.Dispose();
+
+        act.Should().NotThrow();
+    }
+
+    [Fact]
+    public void A_live_view_allocates_nothing_to_check_its_frame()
+    {
+        using var frame = BgrFrame.Create(64, 64);
+        using var view = frame.Crop(8, 8, 32, 32).Crop(4, 4, 16, 16);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            view.GetRow(i % 16)[0] = (byte)i;
+            _ = view.Pixels.Length;
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(10, int.MaxValue, "height")]
+    [InlineData(int.MaxValue, 10, "width")]
+    [InlineData(50_000, 50_000, "height")]
+    public void Create_names_the_dimension_that_makes_a_frame_too_large(int width, int height, string parameter)
+    {
+        var act = () => BgrFrame.Create(width, height);
+
+        act.Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage($"A {width}x{height} BGR frame needs * bytes, more than the largest buffer of {Array.MaxLength} bytes; expected a smaller {parameter}.*")
+            .And.ParamName.Should().Be(parameter);
+    }
+
+    [Fact]
+    public void Wrap_names_the_height_when_the_rows_overflow()
+    {
+        var act = () => BgrFrame.Wrap(new byte[100], width: 10, height: int.MaxValue, stride: 30);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("height");
+    }
+
+    [Fact]
+    public void Wrap_refuses_a_stride_whose_rows_overflow_the_largest_buffer()
+    {
+        var act = () => BgrFrame.Wrap(new byte[100], width: 1, height: 3, stride: int.MaxValue);
+
+        act.Should().Throw<ArgumentException>()
+            .WithMessage($"A 1x3 frame with stride {int.MaxValue} spans * bytes, more than the largest buffer of {Array.MaxLength} bytes; expected a smaller stride or height.*")
+            .And.ParamName.Should().Be("stride");
+    }
+
+    [Fact]
+    public unsafe void Wrap_with_a_byte_length_refuses_native_memory_too_short_for_the_frame()
+    {
+        var native = NativeMemory.AllocZeroed(61);
+        try
+        {
+            var act = () => BgrFrame.Wrap((nint)native, 61, width: 10, height: 2, stride: 32);
+
+            act.Should().Throw<ArgumentException>()
+                .WithMessage("The memory holds 61 bytes; a 10x2 BGR frame with stride 32 needs at least 62.*")
+                .And.ParamName.Should().Be("length");
+        }
+        finally
+        {
+            NativeMemory.Free(native);
+        }
+    }
+
+    [Fact]
+    public unsafe void Wrap_with_a_byte_length_draws_in_place_when_the_memory_fits()
+    {
+        var native = NativeMemory.AllocZeroed(62);
+        try
+        {
+            using (var frame = BgrFrame.Wrap((nint)native, 62, width: 10, height: 2, stride: 32))
+            {
+                frame.Fill(5, 5, 5);
+            }
+            var bytes = new Span<byte>(native, 62);
+            bytes[61].Should().Be(5, "the last byte of the last pixel is the last byte of the memory");
+            bytes[31].Should().Be(0, "padding is left alone");
+        }
+        finally
+        {
+            NativeMemory.Free(native);
+        }
+    }
+
+    [Theory]
+    [InlineData(-1L, "length")]
+    [InlineData(0L, "address")]
+    public unsafe void Wrap_with_a_byte_length_refuses_a_negative_length_or_a_zero_address(long length, string parameter)
+    {
+        var native = NativeMemory.AllocZeroed(8);
+        try
+        {
+            var address = parameter == "address" ? 0 : (nint)native;
+            var act = () => BgrFrame.Wrap(address, length == 0 ? 8 : length, width: 1, height: 1, stride: 3);
+
+            act.Should().Throw<ArgumentException>().And.ParamName.Should().Be(parameter);
+        }
+        finally
+        {
+            NativeMemory.Free(native);
+        }
+    }
+
     [Fact]
     public void A_disposed_frame_refuses_access_and_disposing_twice_is_harmless()
     {

@@ -7,8 +7,8 @@ public sealed class IntervalScheduleTests
     private readonly ManualTimeProvider _time = new();
     private int _calls;
 
-    private IntervalSchedule Create(double seconds, TaskScheduler? dispatcher = null) =>
-        new(TimeSpan.FromSeconds(seconds), () => Interlocked.Increment(ref _calls), dispatcher, _time);
+    private IntervalSchedule Create(double seconds, TaskScheduler? dispatcher = null, IntervalCadence cadence = IntervalCadence.FixedRate) =>
+        new(TimeSpan.FromSeconds(seconds), () => Interlocked.Increment(ref _calls), dispatcher, _time, cadence: cadence);
 
     /// <summary>Ticks at each given time (seconds from the start) and says which ticks fired.</summary>
     private List<double> FiringsAt(IntervalSchedule schedule, params double[] times)
@@ -50,6 +50,72 @@ public sealed class IntervalScheduleTests
         var ticks = Enumerable.Range(0, 13).Select(i => i * 0.3).ToArray();
 
         FiringsAt(schedule, ticks).Should().Equal(0, 1.2, 2.1, 3.0);
+    }
+
+    [Fact]
+    public void At_a_fixed_rate_two_firings_can_be_closer_than_the_interval()
+    {
+        var schedule = Create(1.0);
+
+        // The firing due at 1.0 s comes late, at 1.1 s; the next is due on the grid at 2.0 s, 0.9 s later.
+        FiringsAt(schedule, 0, 1.1, 2.0).Should().Equal(0, 1.1, 2.0);
+        schedule.Cadence.Should().Be(IntervalCadence.FixedRate, "the original's grid is the default");
+    }
+
+    [Fact]
+    public void With_a_fixed_delay_firings_are_at_least_one_interval_apart()
+    {
+        var schedule = Create(1.0, cadence: IntervalCadence.FixedDelay);
+
+        FiringsAt(schedule, 0, 1.1, 2.0, 2.09, 2.1, 3.0, 3.2).Should().Equal(0, 1.1, 2.1, 3.2);
+        schedule.Cadence.Should().Be(IntervalCadence.FixedDelay);
+    }
+
+    [Fact]
+    public void With_a_fixed_delay_late_ticks_push_the_following_firings_later()
+    {
+        var schedule = Create(1.0, cadence: IntervalCadence.FixedDelay);
+        var ticks = Enumerable.Range(0, 13).Select(i => i * 3 / 10.0).ToArray();
+
+        // Every 300 ms: each firing waits a whole interval from the previous one, so 1.2 s apart rather than on the grid.
+        FiringsAt(schedule, ticks).Should().Equal(0, 1.2, 2.4, 3.6);
+    }
+
+    [Fact]
+    public void With_a_fixed_delay_a_stall_fires_once_and_the_next_firing_is_an_interval_after_it()
+    {
+        var schedule = Create(1.0, cadence: IntervalCadence.FixedDelay);
+
+        FiringsAt(schedule, 0, 5.5, 6.0, 6.4, 6.5, 7.5).Should().Equal(0, 5.5, 6.5, 7.5);
+    }
+
+    [Fact]
+    public void With_a_fixed_delay_each_firing_happens_once_when_ticked_from_many_threads()
+    {
+        var schedule = Create(1, cadence: IntervalCadence.FixedDelay);
+
+        var fired = Concurrently.Count(threads: 4, repetitions: 1000, () => schedule.Tick());
+
+        fired.Should().Be(1);
+    }
+
+    [Fact]
+    public void With_a_fixed_delay_a_tick_that_does_not_fire_allocates_nothing()
+    {
+        var schedule = new IntervalSchedule(TimeSpan.FromHours(1), () => { }, timeProvider: TimeProvider.System, cadence: IntervalCadence.FixedDelay);
+        schedule.Tick().Should().BeTrue();
+
+        Allocations.Of(() => schedule.Tick()).Should().Be(0);
+    }
+
+    [Fact]
+    public void A_cadence_that_is_not_defined_is_rejected()
+    {
+        var create = () => Create(1, cadence: (IntervalCadence)7);
+
+        create.Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage("Expected IntervalCadence.FixedRate or IntervalCadence.FixedDelay*")
+            .And.ParamName.Should().Be("cadence");
     }
 
     [Fact]

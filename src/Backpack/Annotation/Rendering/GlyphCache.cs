@@ -37,17 +37,13 @@ internal sealed class GlyphCache
     /// <summary>
     /// Draws <paramref name="text"/> with OpenCV's putText geometry: the glyph origin line starts at
     /// (<paramref name="originX"/>, <paramref name="originY"/>), pixel-centre coordinates as OpenCV's integer points.
+    /// The glyphs are those of <see cref="HersheyFont.Glyphs"/>, which <see cref="HersheyFont.Measure"/> measures.
     /// </summary>
     internal void DrawText(CoverageMask mask, ReadOnlySpan<char> text, int originX, int originY, double scale, int thickness)
     {
         var pen = (double)originX;
-        for (var i = 0; i < text.Length; i++)
+        foreach (var index in HersheyFont.Glyphs(text))
         {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            var index = HersheyFont.GlyphIndex(text[i]);
             var glyph = HersheyFont.GetGlyph(index);
             var whole = Math.Floor(pen);
             var quarter = (int)Math.Round((pen - whole) * Subpixels);

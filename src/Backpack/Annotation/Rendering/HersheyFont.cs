@@ -18,12 +18,24 @@ internal static class HersheyFont
     /// <summary>The bottom of capitals in glyph units; descenders go below it.</summary>
     internal const int CapBottom = 4;
 
-    private static readonly Glyph[] Glyphs = Parse(HersheyPlainGlyphs.Ascii);
+    private static readonly Glyph[] GlyphTable = Parse(HersheyPlainGlyphs.Ascii);
 
-    /// <summary>The glyph index (0 to 94) that draws <paramref name="c"/>: printable ASCII as itself, anything else as '?'.</summary>
-    internal static int GlyphIndex(char c) => c is >= ' ' and <= '~' ? c - ' ' : '?' - ' ';
+    /// <summary>The glyph index of '?', which stands for every character the font has no glyph for.</summary>
+    internal const int QuestionMark = '?' - ' ';
 
-    internal static Glyph GetGlyph(int index) => Glyphs[index];
+    /// <summary>The glyph index (0 to 94) that draws an ASCII character: printable ASCII as itself, control characters as '?'.</summary>
+    internal static int GlyphIndex(char c) => c is >= ' ' and <= '~' ? c - ' ' : QuestionMark;
+
+    /// <summary>
+    /// The glyphs OpenCV's putText draws for <paramref name="text"/>, in order: printable ASCII as itself, and for any
+    /// other character one '?' per byte of its UTF-8 form (cv2 reads the text as UTF-8 bytes and has no glyph for a
+    /// byte above 127): 1 for a control character, 2 up to U+07FF (é, Ж), 3 for the rest of the BMP (☕, €), 4 for a
+    /// surrogate pair (😀), and 3 for a lone surrogate, which UTF-8 encodes as the replacement character U+FFFD.
+    /// Allocates nothing.
+    /// </summary>
+    internal static GlyphEnumerator Glyphs(ReadOnlySpan<char> text) => new(text);
+
+    internal static Glyph GetGlyph(int index) => GlyphTable[index];
 
     /// <summary>
     /// The size of a text as OpenCV's getTextSize computes it for FONT_HERSHEY_PLAIN: width and height of the
@@ -32,13 +44,9 @@ internal static class HersheyFont
     internal static (int Width, int Height, int Baseline) Measure(ReadOnlySpan<char> text, double scale, int thickness)
     {
         var advance = 0.0;
-        for (var i = 0; i < text.Length; i++)
+        foreach (var index in Glyphs(text))
         {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            var glyph = Glyphs[GlyphIndex(text[i])];
+            var glyph = GlyphTable[index];
             advance += (glyph.Right - glyph.Left) * scale;
         }
         var width = (int)Math.Round(advance + thickness);
@@ -55,9 +63,9 @@ internal static class HersheyFont
     internal static (int Top, int Bottom) VerticalExtent(ReadOnlySpan<char> text)
     {
         int top = CapTop, bottom = CapBottom;
-        foreach (var c in text)
+        foreach (var index in Glyphs(text))
         {
-            var glyph = Glyphs[GlyphIndex(c)];
+            var glyph = GlyphTable[index];
             top = Math.Min(top, glyph.Top);
             bottom = Math.Max(bottom, glyph.Bottom);
         }
@@ -103,6 +111,61 @@ internal static class HersheyFont
     /// stroke k runs over Points[StrokeStarts[k]] up to (not including) Points[StrokeStarts[k + 1]].
     /// MinX, MaxX, Top and Bottom bound the points (a glyph without strokes has the capitals' Top and Bottom).
     /// </summary>
+    /// <summary>The glyph indices of a text as <see cref="Glyphs"/> describes them; a <c>foreach</c> over it allocates nothing.</summary>
+    internal ref struct GlyphEnumerator
+    {
+        private readonly ReadOnlySpan<char> _text;
+        private int _next;
+        private int _pendingQuestionMarks;
+
+        internal GlyphEnumerator(ReadOnlySpan<char> text)
+        {
+            _text = text;
+        }
+
+        /// <summary>The glyph index of the current glyph, 0 to 94.</summary>
+        public int Current { get; private set; }
+
+        public readonly GlyphEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_pendingQuestionMarks > 0)
+            {
+                _pendingQuestionMarks--;
+                Current = QuestionMark;
+                return true;
+            }
+            if (_next >= _text.Length)
+            {
+                return false;
+            }
+            var c = _text[_next++];
+            if (c < 0x80)
+            {
+                Current = GlyphIndex(c);
+                return true;
+            }
+            int utf8Bytes;
+            if (c < 0x800)
+            {
+                utf8Bytes = 2;
+            }
+            else if (char.IsHighSurrogate(c) && _next < _text.Length && char.IsLowSurrogate(_text[_next]))
+            {
+                _next++;
+                utf8Bytes = 4;
+            }
+            else
+            {
+                utf8Bytes = 3;
+            }
+            _pendingQuestionMarks = utf8Bytes - 1;
+            Current = QuestionMark;
+            return true;
+        }
+    }
+
     internal sealed record Glyph(int Left, int Right, (sbyte X, sbyte Y)[] Points, int[] StrokeStarts, int MinX, int MaxX, int Top, int Bottom)
     {
         internal int StrokeCount => StrokeStarts.Length - 1;
