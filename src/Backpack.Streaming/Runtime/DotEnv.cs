@@ -20,6 +20,9 @@ internal static partial class DotEnv
     /// <summary>The file name searched for.</summary>
     internal const string FileName = ".env";
 
+    /// <summary>The name of what marks the root of a Git repository (a directory, or a file in a worktree), where the search stops.</summary>
+    internal const string RepositoryMarker = ".git";
+
     private static readonly Lock Gate = new();
 
     /// <summary>What applying a file did with one variable.</summary>
@@ -38,15 +41,24 @@ internal static partial class DotEnv
         Ignored,
     }
 
-    /// <summary>The nearest .env in <paramref name="startDirectory"/> or one of its parents, or null.</summary>
+    /// <summary>
+    /// The nearest .env in <paramref name="startDirectory"/> or one of its parents, or null. The search
+    /// stops at the root of a Git repository (a directory holding <c>.git</c>, whose own .env is still
+    /// found) or at the filesystem root: a .env above the application's repository belongs to something else.
+    /// </summary>
     internal static string? Find(string startDirectory)
     {
-        for (var directory = new DirectoryInfo(startDirectory); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(Path.GetFullPath(startDirectory)); directory is not null; directory = directory.Parent)
         {
             var candidate = Path.Combine(directory.FullName, FileName);
             if (File.Exists(candidate))
             {
                 return candidate;
+            }
+            var marker = Path.Combine(directory.FullName, RepositoryMarker);
+            if (Directory.Exists(marker) || File.Exists(marker))
+            {
+                return null;
             }
         }
         return null;

@@ -210,7 +210,8 @@ public sealed class SkyLineOptions
     /// <summary>
     /// The .env file to read GST_PLUGIN_PATH, LD_LIBRARY_PATH, LD_PRELOAD and other GST_ variables
     /// from, as the original's <c>dotenv_path</c>. Default null: the nearest <c>.env</c> in the
-    /// working directory or its parents, if any.
+    /// working directory or its parents, if any, up to the root of a Git repository (a directory
+    /// holding <c>.git</c>) or the filesystem root.
     /// </summary>
     public string? DotEnvPath
     {

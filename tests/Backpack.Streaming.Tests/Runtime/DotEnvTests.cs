@@ -46,6 +46,29 @@ public sealed class DotEnvTests
         DotEnv.Find(Path.GetTempPath() + "/" + Guid.NewGuid().ToString("N")).Should().NotBe(directory.File(".env"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_search_stops_at_the_root_of_a_repository_whose_own_file_is_still_found(bool worktree)
+    {
+        using var directory = TestFrames.TemporaryDirectory();
+        var repository = Directory.CreateDirectory(directory.File("repository")).FullName;
+        var nested = Directory.CreateDirectory(directory.File("repository/src/app")).FullName;
+        if (worktree)
+        {
+            File.WriteAllText(Path.Combine(repository, ".git"), "gitdir: /elsewhere/.git/worktrees/repository\n");
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.Combine(repository, ".git"));
+        }
+        File.WriteAllText(directory.File(".env"), "GST_DEBUG=2\n");
+
+        DotEnv.Find(nested).Should().BeNull("the .env above the repository belongs to something else");
+        File.WriteAllText(Path.Combine(repository, ".env"), "GST_DEBUG=3\n");
+        DotEnv.Find(nested).Should().Be(Path.Combine(repository, ".env"));
+    }
+
     [Fact]
     public void GStreamer_variables_are_applied_loader_variables_are_reported_and_others_are_left_alone()
     {
