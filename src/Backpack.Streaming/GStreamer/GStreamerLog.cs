@@ -56,11 +56,11 @@ internal static partial class GStreamerLog
 
     /// <summary>Checks the syntax of a GST_DEBUG-style list without applying it.</summary>
     /// <exception cref="ArgumentException">The list is not in that syntax.</exception>
-    internal static void ValidateLevels(string levels, string parameterName = "levels")
+    internal static void ValidateLevels(string levels)
     {
         if (LevelsProblem(levels) is { } problem)
         {
-            throw new ArgumentException(problem, parameterName);
+            throw new ArgumentException(problem, nameof(levels));
         }
     }
 
