@@ -39,18 +39,6 @@ internal static partial class GStreamerRuntime
         public string Message => $"{Reason}. Install the Debian package {Package}.";
     }
 
-    /// <summary>Whether GStreamer was initialised in this process (by this library or by anyone else).</summary>
-    internal static bool IsInitialized
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _initialized || (NativeLibraries.TryLoad(NativeLibraries.GStreamer, out _) && Gst.IsInitialized());
-            }
-        }
-    }
-
     /// <summary>
     /// Records the process's runtime configuration and applies what must come before GStreamer starts:
     /// opens the log file and applies the .env file. The same configuration again does nothing.
