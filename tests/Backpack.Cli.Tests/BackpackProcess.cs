@@ -8,7 +8,7 @@ internal static class BackpackProcess
     /// <summary>The exit code and everything the process wrote.</summary>
     internal sealed record Result(int ExitCode, string Output, string Error);
 
-    internal static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    internal static Result Run(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var entry = Path.Combine(AppContext.BaseDirectory, "Backpack.Cli.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -16,6 +16,7 @@ internal static class BackpackProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
         };
         start.ArgumentList.Add(entry);
         foreach (var arg in args)

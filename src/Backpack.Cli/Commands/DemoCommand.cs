@@ -56,6 +56,13 @@ internal static class DemoCommand
             error.WriteLine("backpack demo: " + problem);
             return ExitCodes.BadInput;
         }
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+        // Process-wide, before anything starts GStreamer: the defaults (the nearest .env, as the original),
+        // with the .env warnings and faults of native callbacks on the console.
+        StreamingRuntime.Configure(new StreamingRuntimeOptions(), loggerFactory);
         if (CheckPrerequisites(error) is false)
         {
             return ExitCodes.MissingPrerequisite;
@@ -65,10 +72,6 @@ internal static class DemoCommand
         // Ctrl+C and SIGTERM end the loop; the stream and the server then stop cleanly.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, stop));
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, stop));
-        using var loggerFactory = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddSimpleConsole(console => console.SingleLine = true)
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         try
         {
             new DemoLoop(settings, output, loggerFactory).Run(stop.Token);

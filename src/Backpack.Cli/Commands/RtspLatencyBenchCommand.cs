@@ -92,7 +92,7 @@ internal static class RtspLatencyBenchCommand
         using var server = new RtspServer(new RtspServerOptions { Port = 0, Address = "127.0.0.1" });
         var skyLine = server.AddStream("/latency", new SkyLineOptions
         {
-            Name = "latency", FrameRate = settings.FrameRate, Width = settings.Width, Height = settings.Height, Encoder = settings.Encoder, LoadDotEnv = false,
+            Name = "latency", FrameRate = settings.FrameRate, Width = settings.Width, Height = settings.Height, Encoder = settings.Encoder,
         });
         skyLine.StartStreaming();
         server.Start();

@@ -9,44 +9,58 @@ namespace Backpack.Streaming.Runtime;
 /// <summary>
 /// The .env file of the original SkyLine: a Dockerfile writes GST_PLUGIN_PATH, LD_LIBRARY_PATH and
 /// LD_PRELOAD there because the container's environment did not carry them. Read with the rules of
-/// python-dotenv (<c>KEY=value</c>, <c>export</c>, quotes, comments, <c>${VAR}</c>), and applied
-/// only to the variables that concern GStreamer and the dynamic loader, never overriding what the
-/// environment already says. What can still take effect in a running process does; what cannot
-/// (the loader reads LD_LIBRARY_PATH and LD_PRELOAD only when a process starts) is set for child
-/// processes and reported plainly.
+/// python-dotenv (<c>KEY=value</c>, <c>export</c>, quotes, comments, <c>${VAR}</c>), and applied only to
+/// the <c>GST_</c> variables, never overriding what the environment already says. The loader's variables
+/// are not set: the dynamic loader reads them when a process starts, so this process cannot use them;
+/// a warning says where to set them instead. Every other variable is left alone. Logs name variables,
+/// never their values.
 /// </summary>
+/// <remarks>
+/// Applying sets environment variables, which is safe only while no other native thread reads the
+/// environment: <see cref="GStreamerRuntime"/> applies a file once, under its lock, before GStreamer starts.
+/// </remarks>
 internal static partial class DotEnv
 {
     /// <summary>The file name searched for.</summary>
     internal const string FileName = ".env";
 
-    private static readonly Lock Gate = new();
+    /// <summary>The name of what marks the root of a Git repository (a directory, or a file in a worktree), where the search stops.</summary>
+    internal const string RepositoryMarker = ".git";
 
-    /// <summary>What applying a file did with one variable.</summary>
+    /// <summary>What applying a file does with one variable.</summary>
     internal enum Outcome
     {
-        /// <summary>Set, and in effect.</summary>
+        /// <summary>A GStreamer variable the environment did not have: set.</summary>
         Applied,
 
-        /// <summary>Set for child processes, but this process cannot use it (the loader read it at start).</summary>
-        NeedsRestart,
+        /// <summary>LD_LIBRARY_PATH or LD_PRELOAD: not set, because the dynamic loader reads it only when a process starts; a warning says so.</summary>
+        LoaderVariable,
 
         /// <summary>The environment already has a value, which wins.</summary>
         AlreadySet,
 
-        /// <summary>Not a variable SkyLine applies.</summary>
+        /// <summary>Not a GStreamer variable: left alone.</summary>
         Ignored,
     }
 
-    /// <summary>The nearest .env in <paramref name="startDirectory"/> or one of its parents, or null.</summary>
+    /// <summary>
+    /// The nearest .env in <paramref name="startDirectory"/> or one of its parents, or null. The search
+    /// stops at the root of a Git repository (a directory holding <c>.git</c>, whose own .env is still
+    /// found) or at the filesystem root: a .env above the application's repository belongs to something else.
+    /// </summary>
     internal static string? Find(string startDirectory)
     {
-        for (var directory = new DirectoryInfo(startDirectory); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(Path.GetFullPath(startDirectory)); directory is not null; directory = directory.Parent)
         {
             var candidate = Path.Combine(directory.FullName, FileName);
             if (File.Exists(candidate))
             {
                 return candidate;
+            }
+            var marker = Path.Combine(directory.FullName, RepositoryMarker);
+            if (Directory.Exists(marker) || File.Exists(marker))
+            {
+                return null;
             }
         }
         return null;
@@ -88,74 +102,60 @@ internal static partial class DotEnv
     }
 
     /// <summary>
-    /// Applies the GStreamer and loader variables of a file to this process and logs what happened
-    /// to each; returns the outcome per variable name.
+    /// What applying <paramref name="text"/> would do with each variable, changing nothing. Only the
+    /// values to set are kept; the others (which may be secrets) are dropped here.
     /// </summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    internal static IReadOnlyDictionary<string, Outcome> Apply(string path, ILogger logger)
+    /// <param name="text">The file's content.</param>
+    /// <param name="environment">The current value of a variable, or null.</param>
+    internal static IReadOnlyList<Decision> Decide(string text, Func<string, string?> environment)
     {
-        if (!File.Exists(path))
+        var decisions = new Dictionary<string, Decision>(StringComparer.Ordinal);
+        foreach (var (name, value) in Parse(text, environment))
         {
-            throw new FileNotFoundException($"The .env file {path} does not exist.", path);
-        }
-        var variables = Parse(File.ReadAllText(path), Environment.GetEnvironmentVariable);
-        var outcomes = new Dictionary<string, Outcome>(StringComparer.Ordinal);
-        lock (Gate)
-        {
-            foreach (var (name, value) in variables)
+            decisions[name] = name switch
             {
-                outcomes[name] = ApplyOne(name, value, path, logger);
-            }
+                "LD_LIBRARY_PATH" or "LD_PRELOAD" => new Decision(name, string.Empty, Outcome.LoaderVariable),
+                _ when !name.StartsWith("GST_", StringComparison.Ordinal) => new Decision(name, string.Empty, Outcome.Ignored),
+                _ when !string.IsNullOrEmpty(environment(name)) => new Decision(name, string.Empty, Outcome.AlreadySet),
+                _ => new Decision(name, value, Outcome.Applied),
+            };
         }
-        return outcomes;
+        return [.. decisions.Values];
     }
 
-    private static Outcome ApplyOne(string name, string value, string path, ILogger logger)
+    /// <summary>Reads a file and decides what applying it does with each variable, changing nothing.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    internal static IReadOnlyList<Decision> Read(string path) =>
+        File.Exists(path)
+            ? Decide(File.ReadAllText(path), Environment.GetEnvironmentVariable)
+            : throw new FileNotFoundException($"The .env file {path} does not exist; expected the path of an existing file (StreamingRuntimeOptions.DotEnvPath), or none to search for one.", path);
+
+    /// <summary>
+    /// Carries out the decisions <see cref="Read"/> made for the file at <paramref name="path"/> and logs
+    /// what happened to each variable: its name, never its value.
+    /// </summary>
+    internal static void Apply(string path, IReadOnlyList<Decision> decisions, ILogger logger)
     {
-        var isLoader = name is "LD_LIBRARY_PATH" or "LD_PRELOAD";
-        if (!isLoader && !name.StartsWith("GST_", StringComparison.Ordinal))
+        foreach (var decision in decisions)
         {
-            LogIgnored(logger, name, path);
-            return Outcome.Ignored;
-        }
-        var current = Environment.GetEnvironmentVariable(name);
-        if (!string.IsNullOrEmpty(current))
-        {
-            if (current != value)
+            switch (decision.Outcome)
             {
-                LogAlreadySet(logger, name, path);
+                case Outcome.Applied:
+                    SetVariable(decision.Name, decision.Value);
+                    LogApplied(logger, decision.Name, path);
+                    break;
+                case Outcome.LoaderVariable:
+                    LogLoaderVariable(logger, decision.Name, path);
+                    break;
+                case Outcome.AlreadySet:
+                    LogAlreadySet(logger, decision.Name, path);
+                    break;
+                default:
+                    LogIgnored(logger, decision.Name, path);
+                    break;
             }
-            return Outcome.AlreadySet;
-        }
-        SetVariable(name, value);
-        if (isLoader)
-        {
-            LogNeedsRestart(logger, name, path);
-            return Outcome.NeedsRestart;
-        }
-        if (!GStreamerRuntime.IsInitialized)
-        {
-            LogApplied(logger, name, path);
-            return Outcome.Applied;
-        }
-        // GStreamer already started: apply what has a run-time equivalent.
-        switch (name)
-        {
-            case "GST_PLUGIN_PATH" or "GST_PLUGIN_PATH_1_0":
-                var added = GStreamerRuntime.ScanPluginPath(value);
-                LogPluginsScanned(logger, name, path, added.Count == 0 ? "no new plugins" : string.Join(", ", added));
-                return Outcome.Applied;
-            case "GST_DEBUG":
-                GStreamerLog.SetLevels(value);
-                LogApplied(logger, name, path);
-                return Outcome.Applied;
-            case "GST_DEBUG_FILE":
-                GStreamerLog.AddFile(value);
-                LogApplied(logger, name, path);
-                return Outcome.Applied;
-            default:
-                LogNeedsRestart(logger, name, path);
-                return Outcome.NeedsRestart;
         }
     }
 
@@ -212,16 +212,20 @@ internal static partial class DotEnv
     [LoggerMessage(Level = LogLevel.Information, Message = "{Name} set from {Path}")]
     private static partial void LogApplied(ILogger logger, string name, string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Name} from {Path} added to the GStreamer registry: {Directories}")]
-    private static partial void LogPluginsScanned(ILogger logger, string name, string path, string directories);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Name} in {Path} is not a GStreamer or loader variable; SkyLine leaves it alone")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Name} in {Path} is not a GStreamer variable; it is left alone")]
     private static partial void LogIgnored(ILogger logger, string name, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Name} is already set in the environment; the value in {Path} is not used")]
     private static partial void LogAlreadySet(ILogger logger, string name, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Name} from {Path} cannot take effect in this running process: it is read only when a process starts. " +
-        "It is set for child processes; for this application set it before it starts (Dockerfile ENV, systemd Environment=, or a wrapper script)")]
-    private static partial void LogNeedsRestart(ILogger logger, string name, string path);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Name} in {Path} is not set: the dynamic loader reads it only when a process starts, so it cannot affect this running process. " +
+        "Set it before the application starts instead (Dockerfile ENV, systemd Environment=, or a wrapper script)")]
+    private static partial void LogLoaderVariable(ILogger logger, string name, string path);
+
+    /// <summary>What applying a file does with one variable; <see cref="Value"/> is kept only for a variable to set.</summary>
+    internal readonly record struct Decision(string Name, string Value, Outcome Outcome)
+    {
+        /// <summary>The name and the outcome, never the value.</summary>
+        public override string ToString() => $"{Name}: {Outcome}";
+    }
 }

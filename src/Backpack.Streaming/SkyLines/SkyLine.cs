@@ -69,7 +69,6 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     private readonly string? _encoderDescription;
     private readonly string _encoderElement;
     private readonly Meter _meter;
-    private readonly IDisposable? _logForwarding;
     private readonly EventDispatcher<SkyLineStateChangedEventArgs> _events;
     private static readonly TimeSpan PendingStopMargin = TimeSpan.FromSeconds(10);
     private volatile Signal? _pendingStop;
@@ -97,18 +96,15 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     private bool _disposed;
 
     /// <summary>
-    /// Prepares a SkyLine: reads the .env file, starts GStreamer, applies the log options, chooses
-    /// the encoder and checks that every element it needs is installed. Nothing streams until
+    /// Prepares a SkyLine: starts GStreamer if nothing did yet in the process (with the configuration of
+    /// <see cref="StreamingRuntime"/>, or its defaults), chooses the encoder and checks that every
+    /// element it needs is installed. It changes nothing process-wide. Nothing streams until
     /// <see cref="StartStreaming"/>.
     /// </summary>
     /// <param name="options">How to stream; null for the defaults.</param>
     /// <param name="loggerFactory">Where logs go; null for none.</param>
     /// <exception cref="GStreamerUnavailableException">GStreamer or an element is missing; the message names the Debian package.</exception>
-    /// <exception cref="ArgumentException">
-    /// The options are inconsistent, the encoder description does not parse, or
-    /// <see cref="SkyLineOptions.GStreamerLogFile"/> cannot be opened for writing.
-    /// </exception>
-    /// <exception cref="FileNotFoundException">The options name a .env file that does not exist.</exception>
+    /// <exception cref="ArgumentException">The options are inconsistent, or the encoder description does not parse.</exception>
     protected SkyLine(SkyLineOptions? options, ILoggerFactory? loggerFactory)
     {
         _options = options ?? new SkyLineOptions();
@@ -122,13 +118,7 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         Logger = loggerFactory.CreateLogger(GetType().FullName ?? nameof(SkyLine));
         _events = new EventDispatcher<SkyLineStateChangedEventArgs>(this, Logger, $"SkyLine {_options.Name}");
-        LoadDotEnv(_options);
         GStreamerRuntime.EnsureInitialized();
-        ApplyLogOptions(_options);
-        if (_options.ForwardGStreamerLog)
-        {
-            _logForwarding = GStreamerLog.Forward(loggerFactory.CreateLogger("Backpack.Streaming.GStreamer"));
-        }
         _frameRate = _options.FrameRate == Auto ? null : _options.FrameRate;
         _width = _options.Width == Auto ? null : _options.Width;
         _height = _options.Height == Auto ? null : _options.Height;
@@ -442,7 +432,6 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
         }
         _pool.Dispose();
         _meter.Dispose();
-        _logForwarding?.Dispose();
     }
 
     /// <summary>Stops the pipeline (draining it) and, when <paramref name="dispose"/>, marks the SkyLine disposed.</summary>
@@ -659,41 +648,6 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     private static string Describe(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "auto";
 
     private static string Describe(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "auto";
-
-    private void LoadDotEnv(SkyLineOptions options)
-    {
-        if (!options.LoadDotEnv)
-        {
-            return;
-        }
-        var path = options.DotEnvPath ?? DotEnv.Find(Directory.GetCurrentDirectory());
-        if (path is null)
-        {
-            return;
-        }
-        DotEnv.Apply(path, Logger);
-    }
-
-    private static void ApplyLogOptions(SkyLineOptions options)
-    {
-        if (options.GStreamerLogFile is { } file)
-        {
-            try
-            {
-                GStreamerLog.AddFile(file);
-            }
-            catch (IOException exception)
-            {
-                throw new ArgumentException(
-                    $"GStreamerLogFile: {exception.Message} Expected a file path in an existing directory that this process may write.",
-                    nameof(options), exception);
-            }
-        }
-        if (options.GStreamerLogLevel is { } levels)
-        {
-            GStreamerLog.SetLevels(levels);
-        }
-    }
 
     private void CreateInstruments()
     {

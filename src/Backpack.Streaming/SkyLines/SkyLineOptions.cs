@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
-using Backpack.Streaming.GStreamer;
 
 namespace Backpack.Streaming.SkyLines;
 
 /// <summary>
-/// How a <see cref="SkyLine"/> streams: initial format, warmup, queue, encoder, restarts, .env and
-/// GStreamer log. Every property has a sensible default; an invalid value is refused when set,
-/// with an <see cref="ArgumentException"/> naming the property and what is expected.
+/// How a <see cref="SkyLine"/> streams: initial format, warmup, queue, encoder, restarts. Every
+/// property has a sensible default; an invalid value is refused when set, with an
+/// <see cref="ArgumentException"/> naming the property and what is expected. Nothing here is
+/// process-wide: the .env file and GStreamer's log belong to <see cref="Runtime.StreamingRuntime"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -40,9 +40,6 @@ public sealed class SkyLineOptions
     private readonly TimeSpan _maxRestartDelay = TimeSpan.FromMinutes(1);
     private readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(5);
     private readonly int _streamingThreadNiceness = 10;
-    private readonly string? _dotEnvPath;
-    private readonly string? _gstreamerLogLevel;
-    private readonly string? _gstreamerLogFile;
     private readonly TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>A name for logs, thread names and the <c>skyline.name</c> tag of metrics. Default <c>skyline</c>.</summary>
@@ -206,59 +203,6 @@ public sealed class SkyLineOptions
             ? value
             : throw new ArgumentOutOfRangeException(nameof(StopTimeout), value, "Expected a stop timeout above zero and at most ten minutes.");
     }
-
-    /// <summary>
-    /// The .env file to read GST_PLUGIN_PATH, LD_LIBRARY_PATH, LD_PRELOAD and other GST_ variables
-    /// from, as the original's <c>dotenv_path</c>. Default null: the nearest <c>.env</c> in the
-    /// working directory or its parents, if any.
-    /// </summary>
-    public string? DotEnvPath
-    {
-        get => _dotEnvPath;
-        init => _dotEnvPath = value is null || !string.IsNullOrWhiteSpace(value)
-            ? value
-            : throw new ArgumentException("DotEnvPath must be null (search upward from the working directory) or a file path.", nameof(DotEnvPath));
-    }
-
-    /// <summary>Whether a .env file is read at all. Default true.</summary>
-    public bool LoadDotEnv { get; init; } = true;
-
-    /// <summary>
-    /// GStreamer's log thresholds in GST_DEBUG syntax, as the original's <c>gst_log_level</c>: a level
-    /// 0–9 or name, or pairs such as <c>2,x264enc:5</c>. Process-wide. Default null: unchanged.
-    /// </summary>
-    public string? GStreamerLogLevel
-    {
-        get => _gstreamerLogLevel;
-        init
-        {
-            if (value is not null)
-            {
-                GStreamerLog.ValidateLevels(value, nameof(GStreamerLogLevel));
-            }
-            _gstreamerLogLevel = value;
-        }
-    }
-
-    /// <summary>
-    /// A file GStreamer's log is appended to, in GStreamer's format, as the original's
-    /// <c>gst_log_file</c> (GST_DEBUG_FILE). Process-wide. Default null. Opened when a SkyLine is
-    /// made; a file that cannot be opened for appending makes the SkyLine's constructor throw
-    /// <see cref="ArgumentException"/> (parameter <c>options</c>) naming this option, the path and the reason.
-    /// </summary>
-    public string? GStreamerLogFile
-    {
-        get => _gstreamerLogFile;
-        init => _gstreamerLogFile = value is null || !string.IsNullOrWhiteSpace(value)
-            ? value
-            : throw new ArgumentException("GStreamerLogFile must be null or a file path.", nameof(GStreamerLogFile));
-    }
-
-    /// <summary>
-    /// Whether GStreamer's log goes to the SkyLine's logger (category <c>Backpack.Streaming.GStreamer</c>),
-    /// warnings and errors unless <see cref="GStreamerLogLevel"/> says otherwise. Process-wide while the SkyLine lives. Default false.
-    /// </summary>
-    public bool ForwardGStreamerLog { get; init; }
 
     /// <summary>The clock of frame timestamps, warmup measurement and restart delays. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider

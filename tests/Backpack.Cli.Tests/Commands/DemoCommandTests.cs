@@ -99,6 +99,30 @@ public sealed partial class DemoCommandTests
     }
 
     [Fact]
+    public void The_demo_reads_the_nearest_dotenv_and_warns_on_its_console_about_a_variable_it_cannot_set()
+    {
+        var directory = Directory.CreateTempSubdirectory("backpack-demo-env-").FullName;
+        try
+        {
+            var dotEnv = Path.Combine(directory, ".env");
+            File.WriteAllText(dotEnv, "LD_PRELOAD=/opt/kvs/libpreloaded.so\n");
+
+            var result = BackpackProcess.Run(
+                ["demo", "--rtsp-port", "0", "--bind", "127.0.0.1", "--duration", "1", "--width", "320", "--height", "240"],
+                new Dictionary<string, string?> { ["LD_PRELOAD"] = null },
+                workingDirectory: directory);
+
+            result.ExitCode.Should().Be(0, result.Error);
+            (result.Output + result.Error).Should().Contain("Backpack.Streaming.Runtime", "the runtime logs through the demo's logger factory")
+                .And.Contain($"LD_PRELOAD in {dotEnv} is not set").And.NotContain("/opt/kvs/libpreloaded.so");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_missing_gstreamer_is_reported_with_the_package_to_install()
     {
         var missing = Path.Combine(Path.GetTempPath(), "backpack-no-gstreamer-" + Guid.NewGuid().ToString("N"));

@@ -13,26 +13,43 @@ internal static class ChildProcess
     }
 
     /// <summary>Runs a program and waits for it at most <paramref name="timeout"/>; an overrun kills it and throws.</summary>
-    internal static Result Run(string program, IEnumerable<string> arguments, TimeSpan timeout)
+    /// <param name="program">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="timeout">How long it may run.</param>
+    /// <param name="workingDirectory">Its working directory; null for this process's.</param>
+    /// <param name="environment">Variables to set, or to remove (null value), in its environment.</param>
+    internal static Result Run(string program, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        using var running = StartBackground(program, arguments);
+        using var running = new Background(Start(program, arguments, workingDirectory, environment));
         return running.WaitForExit(timeout);
     }
 
     /// <summary>Starts a program in the background; the caller disposes it (which kills it if still running).</summary>
-    internal static Background StartBackground(string program, IEnumerable<string> arguments) => new(Start(program, arguments));
+    internal static Background StartBackground(string program, IEnumerable<string> arguments) => new(Start(program, arguments, null, null));
 
-    private static Process Start(string program, IEnumerable<string> arguments)
+    private static Process Start(string program, IEnumerable<string> arguments, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment)
     {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
         };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
         return Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
     }

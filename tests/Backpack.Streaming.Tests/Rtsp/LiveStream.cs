@@ -43,7 +43,6 @@ internal sealed class LiveStream : IDisposable
             Width = width,
             Height = height,
             KeyFrameInterval = keyFrameInterval ?? TimeSpan.FromSeconds(2),
-            LoadDotEnv = false,
         });
         skyLine.StartStreaming();
         return skyLine;

@@ -68,7 +68,7 @@ public sealed class RtspAuthenticationTests
         var options = new RtspServerOptions { Port = 0, Address = "127.0.0.1", Credentials = new RtspCredentials(User, Password) };
         using (var server = new RtspServer(options, logs))
         {
-            var stream = server.AddStream("/camera", new() { FrameRate = 30, Width = 320, Height = 240, LoadDotEnv = false });
+            var stream = server.AddStream("/camera", new() { FrameRate = 30, Width = 320, Height = 240 });
             stream.StartStreaming();
             server.Start();
             var duplicate = () => server.AddStream("/camera");

@@ -1,11 +1,8 @@
-using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.Runtime;
-using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.Tests.Runtime;
 
-/// <summary>Applying a .env changes the process environment: these run alone and put every variable back.</summary>
-[Collection(Serial.Name)]
+/// <summary>Reading, finding and deciding on a .env file, which change nothing; applying one is tested in a process of its own (StreamingRuntimeTests).</summary>
 public sealed class DotEnvTests
 {
     [Fact]
@@ -43,60 +40,66 @@ public sealed class DotEnvTests
         File.WriteAllText(directory.File(".env"), "GST_DEBUG=2\n");
 
         DotEnv.Find(nested).Should().Be(directory.File(".env"));
-        DotEnv.Find(Path.GetTempPath() + "/" + Guid.NewGuid().ToString("N")).Should().NotBe(directory.File(".env"));
+        DotEnv.Find(directory.Path).Should().Be(directory.File(".env"));
+        File.WriteAllText(directory.File("app/.env"), "GST_DEBUG=3\n");
+        DotEnv.Find(nested).Should().Be(directory.File("app/.env"), "the nearest one wins");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_search_stops_at_the_root_of_a_repository_whose_own_file_is_still_found(bool worktree)
+    {
+        using var directory = TestFrames.TemporaryDirectory();
+        var repository = Directory.CreateDirectory(directory.File("repository")).FullName;
+        var nested = Directory.CreateDirectory(directory.File("repository/src/app")).FullName;
+        if (worktree)
+        {
+            File.WriteAllText(Path.Combine(repository, ".git"), "gitdir: /elsewhere/.git/worktrees/repository\n");
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.Combine(repository, ".git"));
+        }
+        File.WriteAllText(directory.File(".env"), "GST_DEBUG=2\n");
+
+        DotEnv.Find(nested).Should().BeNull("the .env above the repository belongs to something else");
+        File.WriteAllText(Path.Combine(repository, ".env"), "GST_DEBUG=3\n");
+        DotEnv.Find(nested).Should().Be(Path.Combine(repository, ".env"));
     }
 
     [Fact]
-    public void GStreamer_variables_are_applied_loader_variables_are_reported_and_others_are_left_alone()
+    public void Only_GStreamer_variables_the_environment_lacks_are_to_be_set_and_only_their_values_are_kept()
     {
-        using var directory = TestFrames.TemporaryDirectory();
-        var suffix = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var preset = $"GST_BACKPACK_PRESET_{suffix}";
-        var path = directory.File(".env");
-        using var environment = new EnvironmentScope("GST_PLUGIN_PATH", "LD_LIBRARY_PATH", "LD_PRELOAD", preset, $"GST_PLUGIN_PATH_{suffix}", "AWS_SECRET_ACCESS_KEY");
-        Environment.SetEnvironmentVariable(preset, "from-environment");
-        File.WriteAllText(path, $"""
-            GST_PLUGIN_PATH={directory.Path}
-            GST_PLUGIN_PATH_{suffix}={directory.Path}
-            {preset}=from-file
-            LD_LIBRARY_PATH_{suffix}=/opt/lib
+        const string text = """
+            GST_PLUGIN_PATH=/opt/kvs/build
+            GST_BACKPACK_PRESET=from-file
             LD_LIBRARY_PATH=/opt/kvs/lib
             LD_PRELOAD=/opt/kvs/libpreloaded.so
-            AWS_SECRET_ACCESS_KEY=never-applied
-            """);
-        var logger = new CapturingLogger();
-        GStreamerRuntime.EnsureInitialized();
+            LD_LIBRARY_PATH_EXTRA=/opt/lib
+            AWS_SECRET_ACCESS_KEY=never-kept
+            """;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["GST_BACKPACK_PRESET"] = "from-environment" };
 
-        var outcomes = DotEnv.Apply(path, logger.CreateLogger("test"));
+        var decisions = DotEnv.Decide(text, name => environment.GetValueOrDefault(name)).ToDictionary(decision => decision.Name);
 
-        outcomes[preset].Should().Be(DotEnv.Outcome.AlreadySet);
-        Environment.GetEnvironmentVariable(preset).Should().Be("from-environment");
-        outcomes["AWS_SECRET_ACCESS_KEY"].Should().Be(DotEnv.Outcome.Ignored);
-        Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY").Should().BeNull();
-        outcomes[$"LD_LIBRARY_PATH_{suffix}"].Should().Be(DotEnv.Outcome.Ignored);
-        // GStreamer runs already in this test process: a GST_ variable without a run-time equivalent needs a restart.
-        outcomes[$"GST_PLUGIN_PATH_{suffix}"].Should().Be(DotEnv.Outcome.NeedsRestart);
-        EnvironmentScope.Native($"GST_PLUGIN_PATH_{suffix}").Should().Be(directory.Path, "native code sees what managed code set");
-        // GST_PLUGIN_PATH has a run-time equivalent: the registry scans the directories at once.
-        outcomes["GST_PLUGIN_PATH"].Should().Be(DotEnv.Outcome.Applied);
-        logger.Entries.Should().Contain(entry => entry.Message.Contains("added to the GStreamer registry"));
-        // The dynamic loader read both when the process started: set for children, with a plain warning.
-        foreach (var (name, value) in new[] { ("LD_LIBRARY_PATH", "/opt/kvs/lib"), ("LD_PRELOAD", "/opt/kvs/libpreloaded.so") })
-        {
-            outcomes[name].Should().Be(DotEnv.Outcome.NeedsRestart);
-            Environment.GetEnvironmentVariable(name).Should().Be(value, "child processes inherit it");
-            EnvironmentScope.Native(name).Should().Be(value);
-            logger.Entries.Should().Contain(entry => entry.Level == LogLevel.Warning && entry.Message.StartsWith(name + " from", StringComparison.Ordinal) &&
-                entry.Message.Contains("cannot take effect in this running process"));
-        }
-        logger.Entries.Should().NotContain(entry => entry.Message.Contains("never-applied"));
+        decisions["GST_PLUGIN_PATH"].Should().Be(new DotEnv.Decision("GST_PLUGIN_PATH", "/opt/kvs/build", DotEnv.Outcome.Applied));
+        decisions["GST_BACKPACK_PRESET"].Outcome.Should().Be(DotEnv.Outcome.AlreadySet);
+        decisions["LD_LIBRARY_PATH"].Outcome.Should().Be(DotEnv.Outcome.LoaderVariable, "the dynamic loader read it when the process started");
+        decisions["LD_PRELOAD"].Outcome.Should().Be(DotEnv.Outcome.LoaderVariable);
+        decisions["LD_LIBRARY_PATH_EXTRA"].Outcome.Should().Be(DotEnv.Outcome.Ignored);
+        decisions["AWS_SECRET_ACCESS_KEY"].Outcome.Should().Be(DotEnv.Outcome.Ignored);
+        decisions.Values.Where(decision => decision.Outcome != DotEnv.Outcome.Applied).Should().OnlyContain(decision => decision.Value.Length == 0,
+            "values not to be set, secrets among them, are not kept");
+        decisions["AWS_SECRET_ACCESS_KEY"].ToString().Should().Be("AWS_SECRET_ACCESS_KEY: Ignored");
+        decisions["GST_PLUGIN_PATH"].ToString().Should().NotContain("/opt/kvs", "a decision's text form names the variable, never its value");
     }
 
     [Fact]
     public void A_missing_file_named_explicitly_is_an_error()
     {
-        var apply = () => DotEnv.Apply("/no/such/dir/.env", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var read = () => DotEnv.Read("/no/such/dir/.env");
 
-        apply.Should().Throw<FileNotFoundException>().WithMessage("*/no/such/dir/.env*");
+        read.Should().Throw<FileNotFoundException>().WithMessage("*/no/such/dir/.env does not exist; expected the path of an existing file (StreamingRuntimeOptions.DotEnvPath)*");
     }
 }

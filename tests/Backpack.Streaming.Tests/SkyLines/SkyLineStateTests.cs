@@ -194,13 +194,11 @@ public sealed class SkyLineStateTests
         var warmup = () => new SkyLineOptions { WarmupFrames = 1 };
         var preset = () => new SkyLineOptions { SpeedPreset = "quick" };
         var width = () => new SkyLineOptions { Width = 641 };
-        var level = () => new SkyLineOptions { GStreamerLogLevel = "chatty" };
         var delays = () => new SinkSkyLine("fakesink", new SkyLineOptions { RestartDelay = TimeSpan.FromSeconds(10), MaxRestartDelay = TimeSpan.FromSeconds(5) });
 
         warmup.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("WarmupFrames");
         preset.Should().Throw<ArgumentException>().WithMessage("*ultrafast*").Which.ParamName.Should().Be("SpeedPreset");
         width.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*even*").Which.ParamName.Should().Be("Width");
-        level.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("GStreamerLogLevel");
         delays.Should().Throw<ArgumentException>().WithMessage("*MaxRestartDelay*").Which.ParamName.Should().Be("options");
     }
 
