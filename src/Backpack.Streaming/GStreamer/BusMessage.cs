@@ -26,6 +26,16 @@ internal readonly struct BusMessage
         }
     }
 
+    /// <summary>Where the posting object sits, such as <c>/GstPipeline:pipeline0/GstBin:enc/GstIdentity:identity0</c>.</summary>
+    internal string SourcePath
+    {
+        get
+        {
+            var source = NativeLayout.ReadMessageSource(_message);
+            return source == 0 ? string.Empty : GLib.TakeString(Gst.ObjectGetPathString(source)) ?? string.Empty;
+        }
+    }
+
     /// <summary>The posting object's pointer, to tell the pipeline's own messages from its children's.</summary>
     internal nint Source => NativeLayout.ReadMessageSource(_message);
 

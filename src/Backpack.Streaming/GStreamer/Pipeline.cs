@@ -78,10 +78,11 @@ internal sealed class Pipeline : Element
     }
 
     /// <summary>
-    /// The text of the first error waiting on the bus (with the posting element and debug details),
-    /// or null. For a state change that failed before anyone watched the bus.
+    /// The first error waiting on the bus: where the element that posted it sits (<see cref="BusMessage.SourcePath"/>)
+    /// and the text (with the element's name and debug details), or null. For a state change that failed
+    /// before anyone watched the bus.
     /// </summary>
-    internal string? TryPopError()
+    internal (string SourcePath, string Text)? TryPopError()
     {
         using var bus = GetBus();
         using (bus.Lease(out var pointer))
@@ -95,7 +96,7 @@ internal sealed class Pipeline : Element
             {
                 var view = new BusMessage(message);
                 var (text, debug) = view.ParseProblem();
-                return $"{view.SourceName}: {text}{(debug is null ? string.Empty : $" ({debug})")}";
+                return (view.SourcePath, $"{view.SourceName}: {text}{(debug is null ? string.Empty : $" ({debug})")}");
             }
             finally
             {

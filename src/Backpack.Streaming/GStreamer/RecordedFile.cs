@@ -15,7 +15,7 @@ internal static class RecordedFile
         using var sink = pipeline.GetAppSink("frames");
         if (pipeline.SetState(Gst.State.Playing) == Gst.StateChangeReturn.Failure)
         {
-            throw new GStreamerException($"{path} cannot be read: {pipeline.TryPopError() ?? "no reason given"}");
+            throw new GStreamerException($"{path} cannot be read: {pipeline.TryPopError()?.Text ?? "no reason given"}");
         }
         var count = 0;
         var deadline = DateTime.UtcNow + timeout;
@@ -32,7 +32,7 @@ internal static class RecordedFile
             }
             else if (pipeline.TryPopError() is { } error)
             {
-                throw new GStreamerException($"{path} cannot be read: {error}");
+                throw new GStreamerException($"{path} cannot be read: {error.Text}");
             }
         }
         throw new GStreamerException($"Reading {path} took longer than {timeout.TotalSeconds} s.");

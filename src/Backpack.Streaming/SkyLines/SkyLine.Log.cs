@@ -56,6 +56,9 @@ public abstract partial class SkyLine
     [LoggerMessage(Level = LogLevel.Error, Message = "SkyLine {Name}: the thread feeding the pipeline did not stop within {Seconds} s of a flush; the pipeline is left allocated rather than freed under it")]
     private static partial void LogFeedStuck(ILogger logger, string name, double seconds);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SkyLine {Name}: the encoder {Encoder} failed ({Reason}); falling back to x264enc for good")]
+    private static partial void LogEncoderFallBack(ILogger logger, string name, string encoder, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "SkyLine {Name}: an asynchronous stop still drains after its timeouts; going on without it")]
     private static partial void LogPendingStopSlow(ILogger logger, string name);
 

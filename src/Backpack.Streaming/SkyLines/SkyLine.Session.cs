@@ -89,15 +89,16 @@ public abstract partial class SkyLine
             var output = _owner.GetOutputDescription(Format);
             var width = Format.Width.ToString(CultureInfo.InvariantCulture);
             var height = Format.Height.ToString(CultureInfo.InvariantCulture);
-            var keyFrameInterval = Math.Max(1, (int)Math.Round(Format.FrameRate * _owner._options.KeyFrameInterval.TotalSeconds));
-            var encoder = _owner._encoderDescription ?? H264Encoders.Describe(
-                _owner._encoderElement, new H264Encoders.Settings(_owner._options.BitrateKbps, keyFrameInterval, _owner._options.SpeedPreset));
+            var encoder = _owner.EncoderDescription(Format);
+            StartFailureSource = null;
+            Interlocked.Exchange(ref _enteredEncoder, 0);
+            Interlocked.Exchange(ref _leftEncoder, 0);
             // The appsrc blocks the feeding thread (never Put) when two frames wait for the encoder;
             // videoscale and videoconvert pass frames of the stream's size through untouched.
             var description =
                 $"appsrc name={SourceName} is-live=true format=time do-timestamp=false block=true max-buffers=2 max-bytes=0 caps=\"{Caps(Layout)}\" " +
-                $"! videoscale add-borders=false ! videoconvert ! capsfilter name={RawName} caps=\"video/x-raw,width={width},height={height},pixel-aspect-ratio=1/1\" " +
-                $"! {encoder} ! identity name={EncodedName} ! {output}";
+                $"! videoscale name={ScaleName} add-borders=false ! videoconvert name={ConvertName} ! capsfilter name={RawName} caps=\"video/x-raw,width={width},height={height},pixel-aspect-ratio=1/1\" " +
+                $"! bin.( name={EncoderBinName} {encoder} ) ! identity name={EncodedName} ! {output}";
             var logger = _owner.Logger;
             if (logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             {
@@ -121,10 +122,11 @@ public abstract partial class SkyLine
             _owner.OnPipelineCreated(_pipeline);
             if (_pipeline.SetState(Gst.State.Playing) == Gst.StateChangeReturn.Failure)
             {
-                var reason = _pipeline.TryPopError() ?? "the pipeline refused to play";
+                var error = _pipeline.TryPopError();
+                StartFailureSource = error?.SourcePath;
                 _owner.OnPipelineStopping(_pipeline);
                 ReleaseNative();
-                throw new GStreamerException(reason);
+                throw new GStreamerException(error?.Text ?? "the pipeline refused to play");
             }
             _bus = new BusWatcher(
                 _pipeline,
@@ -133,6 +135,28 @@ public abstract partial class SkyLine
             _repeatTimer = _owner._clock.CreateTimer(static state => ((Session)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _pump = new Thread(Pump) { IsBackground = true, Name = $"SkyLine {_owner._options.Name} feed" };
             _pump.Start();
+        }
+
+        /// <summary>Where the element that made the last <see cref="Start"/> fail sits (<see cref="BusMessage.SourcePath"/>), when GStreamer said.</summary>
+        internal string? StartFailureSource { get; private set; }
+
+        /// <summary>
+        /// Whether an error posted at <paramref name="sourcePath"/> (<see cref="BusMessage.SourcePath"/>) is the
+        /// encoder's: an element inside the encoder's bin, or an element before it while nothing was encoded yet
+        /// (the encoder refused the frames).
+        /// </summary>
+        internal bool IsEncoderFault(string? sourcePath)
+        {
+            if (string.IsNullOrEmpty(sourcePath))
+            {
+                return false;
+            }
+            if (sourcePath.Contains($":{EncoderBinName}/", StringComparison.Ordinal))
+            {
+                return true;
+            }
+            var element = sourcePath[(sourcePath.LastIndexOf(':') + 1)..];
+            return Interlocked.Read(ref _leftEncoder) == 0 && element is SourceName or ScaleName or ConvertName or RawName;
         }
 
         /// <summary>Asks the encoder for a key frame through the probe's pad.</summary>
@@ -285,10 +309,11 @@ public abstract partial class SkyLine
                 case Gst.MessageType.Error:
                     var (text, debug) = message.ParseProblem();
                     var source = message.SourceName;
+                    var path = message.SourcePath;
                     LogPipelineError(_owner.Logger, _owner._options.Name, source, PipelineDescription.Redact(text), PipelineDescription.Redact(debug ?? "none"));
                     if (!_stopping)
                     {
-                        _owner.OnSessionFailed(this, PipelineDescription.Redact($"{source}: {text}"));
+                        _owner.OnSessionFailed(this, PipelineDescription.Redact($"{source}: {text}"), IsEncoderFault(path));
                     }
                     break;
                 case Gst.MessageType.Warning:
@@ -300,7 +325,7 @@ public abstract partial class SkyLine
                     if (!_stopping)
                     {
                         LogUnexpectedEndOfStream(_owner.Logger, _owner._options.Name);
-                        _owner.OnSessionFailed(this, "the output ended the stream");
+                        _owner.OnSessionFailed(this, "the output ended the stream", encoderAtFault: false);
                     }
                     break;
                 case Gst.MessageType.Element:
@@ -433,7 +458,7 @@ public abstract partial class SkyLine
                 LogFeedFailed(_owner.Logger, exception, _owner._options.Name);
                 if (!_stopping)
                 {
-                    _owner.OnSessionFailed(this, "the feeding thread failed: " + exception.Message);
+                    _owner.OnSessionFailed(this, "the feeding thread failed: " + exception.Message, encoderAtFault: false);
                 }
             }
             finally

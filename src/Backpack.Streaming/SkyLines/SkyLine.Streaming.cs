@@ -214,31 +214,41 @@ public abstract partial class SkyLine
     internal bool WaitForPreparedBuffers(TimeSpan timeout) =>
         SpinWait.SpinUntil(() => Volatile.Read(ref _buffersBeingPrepared) == 0, timeout);
 
-    /// <summary>Starts a session's pipeline; on failure moves to Error (and schedules a restart) and returns false.</summary>
+    /// <summary>
+    /// Starts a session's pipeline; when the encoder makes it fail and a fallback is allowed, tries once more
+    /// with x264enc. On failure moves to Error (and schedules a restart) and returns false.
+    /// </summary>
     private bool TryStartLocked(Session session, out SkyLineStateChangedEventArgs? failure)
     {
         // Nothing to do when the warmup prepared them already.
         PrepareBuffers(session.Format.Width, session.Format.Height);
-        try
+        while (true)
         {
-            session.Start();
-            LogStreaming(Logger, _options.Name, session.Format, _encoderElement);
-            failure = null;
-            return true;
-        }
+            try
+            {
+                session.Start();
+                LogStreaming(Logger, _options.Name, session.Format, EncoderElement);
+                failure = null;
+                return true;
+            }
 #pragma warning disable CA1031 // Whatever made the pipeline fail to start is logged, and the SkyLine retries.
-        catch (Exception exception)
+            catch (Exception exception)
 #pragma warning restore CA1031
-        {
-            var reason = PipelineDescription.Redact(exception.Message);
-            LogStartFailed(Logger, _options.Name, reason);
-            failure = FailLocked(session, reason);
-            return false;
+            {
+                var reason = PipelineDescription.Redact(exception.Message);
+                LogStartFailed(Logger, _options.Name, reason);
+                if (session.IsEncoderFault(session.StartFailureSource) && TryFallBack(reason))
+                {
+                    continue;
+                }
+                failure = FailLocked(session, reason, encoderAtFault: false);
+                return false;
+            }
         }
     }
 
     /// <summary>A running session reported a pipeline error (on its bus thread).</summary>
-    private void OnSessionFailed(Session session, string reason)
+    private void OnSessionFailed(Session session, string reason, bool encoderAtFault)
     {
         // Only the first failure of a session counts: an element's error is often followed by more reports
         // (the source's flow error, end of stream), and queued separately they could overtake it.
@@ -255,15 +265,54 @@ public abstract partial class SkyLine
                 {
                     return;
                 }
-                change = state.Owner.FailLocked(state.Session, state.Reason);
+                change = state.Owner.FailLocked(state.Session, state.Reason, state.EncoderAtFault);
             }
             state.Owner.Raise(change);
-        }, (Owner: this, Session: session, Reason: reason), preferLocal: false);
+        }, (Owner: this, Session: session, Reason: reason, EncoderAtFault: encoderAtFault), preferLocal: false);
     }
 
-    private SkyLineStateChangedEventArgs? FailLocked(Session session, string reason)
+    /// <summary>
+    /// Switches to x264enc after the encoder failed, once, when the options allow it and the encoder was not
+    /// x264enc already; true when the next pipeline will use it.
+    /// </summary>
+    private bool TryFallBack(string reason)
+    {
+        if (!_options.FallBackToSoftwareEncoder || _usingFallbackEncoder || UsesSoftwareEncoder || !GStreamerRuntime.HasElement(H264Encoders.Software))
+        {
+            return false;
+        }
+        _usingFallbackEncoder = true;
+        LogEncoderFallBack(Logger, _options.Name, _encoderDescription is null ? _encoderElement : PipelineDescription.Redact(_encoderDescription), reason);
+        return true;
+    }
+
+    /// <summary>Whether the encoder in use is x264enc, which there is nothing to fall back from.</summary>
+    private bool UsesSoftwareEncoder =>
+        _encoderDescription is { } given
+            ? PipelineDescription.ElementNames(given).Contains(H264Encoders.Software)
+            : _encoderElement == H264Encoders.Software;
+
+    /// <summary>The encoder chain for a session: the fallback, the one given in the options, or the one chosen.</summary>
+    private string EncoderDescription(StreamFormat format)
+    {
+        if (_encoderDescription is { } given && !_usingFallbackEncoder)
+        {
+            return given;
+        }
+        var keyFrameInterval = Math.Max(1, (int)Math.Round(format.FrameRate * _options.KeyFrameInterval.TotalSeconds));
+        return H264Encoders.Describe(
+            _usingFallbackEncoder ? H264Encoders.Software : _encoderElement,
+            new H264Encoders.Settings(_options.BitrateKbps, keyFrameInterval, _options.SpeedPreset));
+    }
+
+    private SkyLineStateChangedEventArgs? FailLocked(Session session, string reason, bool encoderAtFault)
     {
         var change = SetStateLocked(SkyLineState.Error, reason);
+        if (encoderAtFault && TryFallBack(reason))
+        {
+            // A new encoder, not a repeat of the failure: the back-off starts over.
+            _restartAttempt = 0;
+        }
         var ranFor = _clock.GetElapsedTime(session.CreatedAt);
         TearDownLocked(drain: false);
         if (ranFor >= _options.MaxRestartDelay)

@@ -58,6 +58,9 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     private const string SourceName = "backpack_source";
     private const string EncodedName = "backpack_encoded";
     private const string RawName = "backpack_raw";
+    private const string ScaleName = "backpack_scale";
+    private const string ConvertName = "backpack_convert";
+    private const string EncoderBinName = "backpack_encoder";
 
     private readonly SkyLineOptions _options;
     private readonly TimeProvider _clock;
@@ -68,6 +71,7 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     private readonly HashSet<(int Width, int Height)> _warnedSizes = [];
     private readonly string? _encoderDescription;
     private readonly string _encoderElement;
+    private volatile bool _usingFallbackEncoder;
     private readonly Meter _meter;
     private readonly EventDispatcher<SkyLineStateChangedEventArgs> _events;
     private static readonly TimeSpan PendingStopMargin = TimeSpan.FromSeconds(10);
@@ -188,7 +192,8 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The encoder element used, such as <c>x264enc</c> or <c>nvv4l2h264enc</c>.</summary>
-    public string EncoderElement => _encoderElement;
+    /// <remarks>After a fallback (<see cref="SkyLineOptions.FallBackToSoftwareEncoder"/>), <c>x264enc</c>.</remarks>
+    public string EncoderElement => _usingFallbackEncoder ? H264Encoders.Software : _encoderElement;
 
     /// <summary>The counters, read now. Allocation-free.</summary>
     public SkyLineStatistics Statistics
@@ -206,7 +211,8 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
                 Interlocked.Read(ref _framesEncoded),
                 Interlocked.Read(ref _restarts),
                 _pool.Count,
-                session is null ? (lastDelay >= 0 ? lastDelay : null) : session.EncoderDelayFrames);
+                session is null ? (lastDelay >= 0 ? lastDelay : null) : session.EncoderDelayFrames,
+                _usingFallbackEncoder);
         }
     }
 

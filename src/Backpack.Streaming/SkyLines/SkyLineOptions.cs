@@ -160,6 +160,17 @@ public sealed class SkyLineOptions
     public bool PreferHardwareEncoder { get; init; } = true;
 
     /// <summary>
+    /// Whether a failing encoder is replaced by x264enc: when the encoder (the hardware one SkyLine chose,
+    /// or the chain given in <see cref="Encoder"/> unless it already uses x264enc) fails to start or fails
+    /// while streaming, the SkyLine switches once to x264enc with its own settings (<see cref="BitrateKbps"/>,
+    /// <see cref="KeyFrameInterval"/>, <see cref="SpeedPreset"/>), logs a warning saying why, and reports it in
+    /// <see cref="SkyLineStatistics.UsesFallbackEncoder"/>. An error counts as the encoder's when an element
+    /// of the encoder chain posted it, or when the elements before the encoder did before anything was encoded
+    /// (the encoder refused the frames). Default true.
+    /// </summary>
+    public bool FallBackToSoftwareEncoder { get; init; } = true;
+
+    /// <summary>
     /// How much lower than the application the pipeline's threads run (the encoder's included), as
     /// a Linux nice increment: 0 (same priority) to 19, default 10. When the CPU is short the
     /// application's frame loop wins and the SkyLine drops frames, rather than the encoder slowing

@@ -17,9 +17,13 @@ namespace Backpack.Streaming.SkyLines;
 /// <param name="Restarts">Pipelines rebuilt after an error.</param>
 /// <param name="QueuedFrames">Frames waiting for the encoder now.</param>
 /// <param name="EncoderDelayFrames">
-/// In the current session (or, once stopped or failed, the last one), how many frames had been put
-/// when the first encoded frame left the encoder: 1 means the encoder held nothing back. Null until
-/// a frame of that session was encoded.
+/// The encoder's hold-back in the current session (or, once stopped or failed, the last one): the most
+/// frames that were inside the encoder when one left it, counted at the encoder's input and output, so
+/// frames put while nothing was encoded (nobody watching) do not count. 1 means the encoder held nothing
+/// back. Null (unknown) until a frame of that session was encoded.
+/// </param>
+/// <param name="UsesFallbackEncoder">
+/// Whether the encoder failed and x264enc replaced it (<see cref="SkyLineOptions.FallBackToSoftwareEncoder"/>).
 /// </param>
 public readonly record struct SkyLineStatistics(
     SkyLineState State,
@@ -30,4 +34,5 @@ public readonly record struct SkyLineStatistics(
     long FramesEncoded,
     long Restarts,
     int QueuedFrames,
-    long? EncoderDelayFrames);
+    long? EncoderDelayFrames,
+    bool UsesFallbackEncoder = false);

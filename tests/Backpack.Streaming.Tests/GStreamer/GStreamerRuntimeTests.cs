@@ -15,22 +15,6 @@ public sealed class GStreamerRuntimeTests
     }
 
     [Fact]
-    public void A_missing_element_is_named_with_its_Debian_package_or_origin()
-    {
-        var kvs = () => GStreamerRuntime.RequireElements(["appsrc", "kvssink"], "KVS streaming");
-        var several = () => GStreamerRuntime.RequireElements(["nosuchelement", "vaapih264enc"], "A test");
-
-        var missingKvs = kvs.Should().Throw<GStreamerUnavailableException>().Which;
-        missingKvs.Element.Should().Be("kvssink");
-        missingKvs.Package.Should().Contain("amazon-kinesis-video-streams-producer-sdk-cpp");
-        missingKvs.Message.Should().StartWith("KVS streaming needs the GStreamer element kvssink").And.Contain("backpack doctor");
-        var missingSeveral = several.Should().Throw<GStreamerUnavailableException>().Which;
-        missingSeveral.Element.Should().Be("nosuchelement");
-        missingSeveral.Message.Should().Contain("nosuchelement").And.Contain("vaapih264enc (Debian package: gstreamer1.0-vaapi)")
-            .And.Contain("sudo apt-get install gstreamer1.0-vaapi");
-    }
-
-    [Fact]
     public void Scanning_a_directory_without_plugins_adds_nothing()
     {
         var empty = Directory.CreateTempSubdirectory("backpack-plugins-").FullName;

@@ -32,6 +32,12 @@ internal static class RuntimeScenarios
     /// <summary>Configure plugin directories (or <c>-</c> for none) and say whether fakesink is in the registry.</summary>
     internal const string PluginPath = "plugin-path";
 
+    /// <summary>
+    /// With a registry of only the plugins SkyLine itself needs (the caller points GStreamer at them), asks for
+    /// elements that are then surely absent, whatever this machine has installed: kvssink, hardware encoders.
+    /// </summary>
+    internal const string MissingElements = "missing-elements";
+
     internal static int Run(string name, string[] arguments)
     {
         try
@@ -61,6 +67,9 @@ internal static class RuntimeScenarios
                     }
                     Report("has-fakesink", GStreamerRuntime.HasElement("fakesink"));
                     break;
+                case MissingElements:
+                    RunMissingElements();
+                    break;
                 default:
                     Report("unexpected", $"no scenario named {name}");
                     return 1;
@@ -86,6 +95,34 @@ internal static class RuntimeScenarios
         // A fault of a callback without a logger of its own goes to the runtime's logger factory.
         NativeBoundary.Report("the scenario's callback", null, new InvalidOperationException("thrown by the scenario"));
         ReportLogs(logs);
+    }
+
+    private static void RunMissingElements()
+    {
+        StreamingRuntime.Configure(new StreamingRuntimeOptions { LoadDotEnv = false });
+        Report("has-x264enc", GStreamerRuntime.HasElement("x264enc"));
+        ReportMissing("kvs", () => GStreamerRuntime.RequireElements(["appsrc", "kvssink"], "KVS streaming"));
+        ReportMissing("several", () => GStreamerRuntime.RequireElements(["nosuchelement", "vaapih264enc"], "A test"));
+        ReportMissing("sink", () => new SinkSkyLine("h264parse ! kvssink stream-name=cam1 access-key=AKIAEXAMPLE").Dispose());
+        ReportMissing("nvidia", () => new SinkSkyLine("fakesink", new SkyLineOptions { Encoder = "nvvidconv ! nvv4l2h264enc" }).Dispose());
+        ReportMissing("vaapi", () => new SinkSkyLine("fakesink", new SkyLineOptions { Encoder = "vaapih264enc" }).Dispose());
+        using var chosen = new SinkSkyLine("fakesink");
+        Report("chosen", chosen.EncoderElement);
+    }
+
+    private static void ReportMissing(string key, Action require)
+    {
+        try
+        {
+            require();
+            Report(key + ".element", "none missing");
+        }
+        catch (GStreamerUnavailableException missing)
+        {
+            Report(key + ".element", missing.Element);
+            Report(key + ".package", missing.Package);
+            Report(key + ".message", missing.Message);
+        }
     }
 
     private static void RunConfigureAfterStart(string starter, string dotEnv, string variable)

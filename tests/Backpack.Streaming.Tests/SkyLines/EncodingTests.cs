@@ -93,4 +93,20 @@ public sealed class EncodingTests
         probe.KeyFrames.Select((key, index) => (key, index)).Where(frame => frame.key).Select(frame => frame.index)
             .Should().Equal([0, 15, 30, 45], "half a second at 30 fps is 15 frames");
     }
+
+    [Fact]
+    public void The_encoder_delay_of_an_RTSP_stream_counts_what_the_encoder_held_not_the_frames_put_while_nobody_watched()
+    {
+        using var live = new Rtsp.LiveStream().Started();
+        var skyLine = live.Add("/delay", 160, 120);
+        // Two seconds of frames go nowhere: nobody watches, nothing is encoded.
+        Thread.Sleep(2000);
+        skyLine.Statistics.EncoderDelayFrames.Should().BeNull("nothing was encoded yet, so the delay is unknown");
+
+        var decoded = Rtsp.RtspClients.Ffprobe(live.Url("/delay"), "tcp", seconds: 1.5);
+
+        decoded.Frames.Should().BeGreaterThan(10, decoded.Process.ToString());
+        skyLine.Statistics.FramesPut.Should().BeGreaterThan(60);
+        skyLine.Statistics.EncoderDelayFrames.Should().Be(1, "the default encoder gives back each frame it takes");
+    }
 }

@@ -59,6 +59,10 @@ internal static partial class Gst
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_object_get_name")]
     internal static partial nint ObjectGetName(nint gstObject);
 
+    /// <summary>The object's place in its hierarchy, such as <c>/GstPipeline:pipeline0/GstBin:enc/GstIdentity:identity0</c> (a new string).</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_object_get_path_string")]
+    internal static partial nint ObjectGetPathString(nint gstObject);
+
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_mini_object_unref")]
     internal static partial void MiniObjectUnref(nint miniObject);
 
