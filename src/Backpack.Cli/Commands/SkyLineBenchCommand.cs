@@ -28,9 +28,11 @@ internal static class SkyLineBenchCommand
         var pace = new Option<string>("--pace") { Description = "realtime: put at the pace of --fps; max: as fast as possible.", DefaultValueFactory = _ => "realtime" };
         pace.AcceptOnlyFromAmong("realtime", "max");
         var output = new Option<FileInfo?>("--out") { Description = "The recording (.mkv or .mp4); a temporary file, deleted afterwards, when absent." };
+        var cpuLoad = new Option<int>("--cpu-load") { Description = "Busy processes to run beside the benchmark, each spinning one core, 0 to 64.", DefaultValueFactory = _ => 0 };
+        var cpuLoadNice = new Option<int>("--cpu-load-nice") { Description = "The nice value of the busy processes: 10 (default) below the application, as its encoder threads run; 0 at its own priority.", DefaultValueFactory = _ => 10 };
         var command = new Command("skyline", "Put generated frames into a recorder SkyLine and print cpu_ms_per_frame, p99_put_ms, max_put_ms, frames_out, dropped and encoder_delay_frames.")
         {
-            frames, width, height, fps, encoder, pace, output,
+            frames, width, height, fps, encoder, pace, output, cpuLoad, cpuLoadNice,
         };
         command.SetAction(parseResult => Run(
             new Settings(
@@ -40,14 +42,16 @@ internal static class SkyLineBenchCommand
                 parseResult.GetValue(fps),
                 parseResult.GetValue(encoder),
                 parseResult.GetValue(pace) == "max",
-                parseResult.GetValue(output)?.FullName),
+                parseResult.GetValue(output)?.FullName,
+                parseResult.GetValue(cpuLoad),
+                parseResult.GetValue(cpuLoadNice)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error));
         return command;
     }
 
     /// <summary>What to measure.</summary>
-    internal sealed record Settings(int Frames, int Width, int Height, double FrameRate, string? Encoder, bool AsFastAsPossible, string? Output);
+    internal sealed record Settings(int Frames, int Width, int Height, double FrameRate, string? Encoder, bool AsFastAsPossible, string? Output, int CpuLoad = 0, int CpuLoadNice = 10);
 
     internal static int Run(Settings settings, TextWriter stdout, TextWriter stderr)
     {
@@ -94,6 +98,14 @@ internal static class SkyLineBenchCommand
         {
             return $"--fps {settings.FrameRate.ToString(CultureInfo.InvariantCulture)} is out of range; expected above 0 and at most 1000.";
         }
+        if (settings.CpuLoad is < 0 or > 64)
+        {
+            return $"--cpu-load {settings.CpuLoad} is out of range; expected from 0 to 64 busy processes.";
+        }
+        if (settings.CpuLoadNice is < 0 or > 19)
+        {
+            return $"--cpu-load-nice {settings.CpuLoadNice} is out of range; expected a nice value from 0 to 19.";
+        }
         var bytes = (long)settings.Frames * settings.Width * settings.Height * 3;
         if (bytes > 16L << 30)
         {
@@ -110,6 +122,8 @@ internal static class SkyLineBenchCommand
             frames[i] = BenchFrames.Create(settings.Width, settings.Height, i);
         }
         var putTimes = new long[frames.Length];
+        var putCpu = new long[frames.Length];
+        using var load = CpuLoad.Start(settings.CpuLoad, settings.CpuLoadNice);
         try
         {
             using var skyLine = new RecorderSkyLine(path, options: new SkyLineOptions { Name = "bench", Encoder = settings.Encoder });
@@ -132,9 +146,11 @@ internal static class SkyLineBenchCommand
                 {
                     WaitUntil(started + (long)(i * period));
                 }
+                var cpuBeforePut = ThreadClock.Nanoseconds();
                 var before = Stopwatch.GetTimestamp();
                 skyLine.Put(frames[i]);
                 putTimes[i] = Stopwatch.GetTimestamp() - before;
+                putCpu[i] = ThreadClock.Nanoseconds() - cpuBeforePut;
             }
             process.Refresh();
             var residentGrowth = process.WorkingSet64 - residentBefore;
@@ -160,13 +176,18 @@ internal static class SkyLineBenchCommand
             var slowest = putTimes.Select((ticks, index) => (ticks, index)).OrderByDescending(put => put.ticks).Take(5)
                 .Select(put => string.Create(CultureInfo.InvariantCulture, $"#{put.index}={ToMilliseconds(put.ticks):0.00}ms")).ToList();
             Array.Sort(putTimes);
-            var p99 = ToMilliseconds(putTimes[Math.Min(putTimes.Length - 1, (int)Math.Ceiling(putTimes.Length * 0.99) - 1)]);
+            Array.Sort(putCpu);
+            var p99Index = Math.Min(putTimes.Length - 1, (int)Math.Ceiling(putTimes.Length * 0.99) - 1);
+            var p99 = ToMilliseconds(putTimes[p99Index]);
             var max = ToMilliseconds(putTimes[^1]);
+            var p99Cpu = putCpu[p99Index] / 1e6;
+            var maxCpu = putCpu[^1] / 1e6;
             var duration = framesOut / settings.FrameRate;
             var bitrate = new FileInfo(path).Length * 8 / duration / 1000;
             var invariant = CultureInfo.InvariantCulture;
             stdout.WriteLine(string.Create(invariant,
-                $"stream {settings.Width}x{settings.Height}@{settings.FrameRate} encoder={skyLine.EncoderElement} pace={(settings.AsFastAsPossible ? "max" : "realtime")} file={path}"));
+                $"stream {settings.Width}x{settings.Height}@{settings.FrameRate} encoder={skyLine.EncoderElement} pace={(settings.AsFastAsPossible ? "max" : "realtime")} " +
+                $"cpu_load={settings.CpuLoad}@nice{settings.CpuLoadNice} file={path}"));
             stdout.WriteLine(string.Create(invariant,
                 $"wall_s={wall.TotalSeconds:0.000} cpu_s={cpu.TotalSeconds:0.000} bitrate_kbps={bitrate:0} mean_put_ms={ToMilliseconds((long)putTimes.Average()):0.000} " +
                 $"put={finalStatistics.FramesPut} dropped_queue={finalStatistics.FramesDropped} skipped_rate={finalStatistics.FramesSkipped} repeated={finalStatistics.FramesRepeated} " +
@@ -176,7 +197,8 @@ internal static class SkyLineBenchCommand
                 "cpu_by_thread_until_stop " + string.Join(' ', threads.Take(8).Select(thread => string.Create(invariant, $"'{thread.Name}'={thread.Seconds:0.00}s"))) +
                 string.Create(invariant, $" stop={stopping.TotalSeconds:0.00}s"));
             stdout.WriteLine(string.Create(invariant,
-                $"cpu_ms_per_frame={cpu.TotalMilliseconds / framesOut:0.000} p99_put_ms={p99:0.000} max_put_ms={max:0.000} frames_out={framesOut} " +
+                $"cpu_ms_per_frame={cpu.TotalMilliseconds / framesOut:0.000} p99_put_ms={p99:0.000} max_put_ms={max:0.000} " +
+                $"p99_put_cpu_ms={p99Cpu:0.000} max_put_cpu_ms={maxCpu:0.000} frames_out={framesOut} " +
                 $"dropped={finalStatistics.FramesDropped + finalStatistics.FramesSkipped} encoder_delay_frames={finalStatistics.EncoderDelayFrames?.ToString(invariant) ?? "-1"}"));
             return ExitCodes.Success;
         }

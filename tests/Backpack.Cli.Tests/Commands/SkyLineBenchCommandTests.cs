@@ -6,7 +6,7 @@ namespace Backpack.Cli.Tests.Commands;
 public sealed class SkyLineBenchCommandTests
 {
     private static readonly Regex Figures = new(
-        @"^cpu_ms_per_frame=(?<cpu>[0-9.]+) p99_put_ms=(?<p99>[0-9.]+) max_put_ms=(?<max>[0-9.]+) frames_out=(?<out>\d+) dropped=(?<dropped>\d+) encoder_delay_frames=(?<delay>\d+)$");
+        @"^cpu_ms_per_frame=(?<cpu>[0-9.]+) p99_put_ms=(?<p99>[0-9.]+) max_put_ms=(?<max>[0-9.]+) p99_put_cpu_ms=(?<p99cpu>[0-9.]+) max_put_cpu_ms=(?<maxcpu>[0-9.]+) frames_out=(?<out>\d+) dropped=(?<dropped>\d+) encoder_delay_frames=(?<delay>\d+)$");
 
     [Fact]
     public void The_last_line_holds_the_figures_and_frames_out_is_counted_from_the_written_file()
@@ -22,6 +22,8 @@ public sealed class SkyLineBenchCommandTests
             match.Success.Should().BeTrue(last);
             int.Parse(match.Groups["out"].Value, CultureInfo.InvariantCulture).Should().BeInRange(19, 21);
             double.Parse(match.Groups["cpu"].Value, CultureInfo.InvariantCulture).Should().BeGreaterThan(0);
+            double.Parse(match.Groups["maxcpu"].Value, CultureInfo.InvariantCulture).Should().BeGreaterThan(0, "a Put converts a frame: it takes CPU")
+                .And.BeLessThanOrEqualTo(double.Parse(match.Groups["max"].Value, CultureInfo.InvariantCulture) + 0.05, "a thread's CPU time inside a call is not more than the call's wall time");
             File.Exists(path).Should().BeTrue();
             result.Output.Should().Contain("encoder=x264enc").And.Contain("cpu_by_thread_until_stop");
         }
@@ -49,6 +51,8 @@ public sealed class SkyLineBenchCommandTests
     [InlineData("--width", "15", "frame size 15x720")]
     [InlineData("--frames", "0", "--frames 0 is out of range")]
     [InlineData("--fps", "0", "--fps 0 is out of range")]
+    [InlineData("--cpu-load", "-1", "--cpu-load -1 is out of range")]
+    [InlineData("--cpu-load-nice", "20", "--cpu-load-nice 20 is out of range")]
     public void Arguments_out_of_range_are_refused_with_what_is_expected(string option, string value, string message)
     {
         var result = BackpackProcess.Run(["bench", "skyline", option, value]);
@@ -56,6 +60,23 @@ public sealed class SkyLineBenchCommandTests
         result.ExitCode.Should().Be(2);
         result.Error.Should().Contain(message);
     }
+
+    [Fact]
+    public void With_a_cpu_load_busy_processes_run_beside_the_bench_and_are_gone_after_it()
+    {
+        var result = BackpackProcess.Run(["bench", "skyline", "--frames", "15", "--width", "160", "--height", "120", "--cpu-load", "2", "--cpu-load-nice", "15"]);
+
+        result.ExitCode.Should().Be(0, result.Error);
+        result.Output.Should().Contain("cpu_load=2@nice15");
+        Figures.IsMatch(result.Output.TrimEnd().Split('\n')[^1]).Should().BeTrue(result.Output);
+        BusyProcesses().Should().BeEmpty("the bench kills its busy processes when it ends");
+    }
+
+    private static List<string> BusyProcesses() =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(directory => Path.Combine(directory, "cmdline"))
+            .Select(file => { try { return File.ReadAllText(file).Replace('\0', ' '); } catch (IOException) { return string.Empty; } catch (UnauthorizedAccessException) { return string.Empty; } })
+            .Where(command => command.Contains("while :; do :; done", StringComparison.Ordinal))];
 
     [Fact]
     public void An_unknown_pace_is_refused()
