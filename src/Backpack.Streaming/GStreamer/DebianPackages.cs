@@ -14,6 +14,8 @@ internal static class DebianPackages
         [NativeLibraries.GstApp] = "libgstreamer-plugins-base1.0-0",
         [NativeLibraries.GstVideo] = "libgstreamer-plugins-base1.0-0",
         [NativeLibraries.GstRtspServer] = "libgstrtspserver-1.0-0",
+        [NativeLibraries.GstRtsp] = "libgstreamer-plugins-base1.0-0",
+        [NativeLibraries.Gio] = "libglib2.0-0",
         [NativeLibraries.LibC] = "libc6",
     };
 

@@ -19,6 +19,7 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
     private readonly nint _loop;
     private readonly Thread _thread;
     private readonly ILogger _logger;
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     /// <summary>Creates the context and the loop and starts the thread that runs it.</summary>
@@ -98,6 +99,42 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
         return new AttachedSource(source);
     }
 
+    /// <summary>As <see cref="Dispose"/>, waiting for the thread without blocking the caller (bounded). Idempotent.</summary>
+    internal ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+        GLib.MainContextInvokeFull(_context, GLib.PriorityDefault, &QuitLoop, _loop, null);
+        if (IsLoopThread)
+        {
+            Free();
+            return ValueTask.CompletedTask;
+        }
+        return new ValueTask(_ended.Task.WaitAsync(JoinTimeout).ContinueWith(
+            ended =>
+            {
+                if (ended.IsCompletedSuccessfully)
+                {
+                    Free();
+                }
+                else
+                {
+                    LogSlowLoop(_logger, _thread.Name);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default));
+    }
+
+    private void Free()
+    {
+        GLib.MainLoopUnref(_loop);
+        GLib.MainContextUnref(_context);
+    }
+
     /// <summary>Quits the loop, joins the thread (bounded) and frees the loop and the context. Idempotent.</summary>
     public void Dispose()
     {
@@ -126,6 +163,7 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
         finally
         {
             GLib.MainContextPopThreadDefault(_context);
+            _ended.TrySetResult();
         }
     }
 

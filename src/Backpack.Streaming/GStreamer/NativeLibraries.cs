@@ -23,6 +23,8 @@ internal static class NativeLibraries
     internal const string GstApp = "gstapp-1.0";
     internal const string GstVideo = "gstvideo-1.0";
     internal const string GstRtspServer = "gstrtspserver-1.0";
+    internal const string GstRtsp = "gstrtsp-1.0";
+    internal const string Gio = "gio-2.0";
     internal const string LibC = "libc";
 
     /// <summary>The environment variable naming a directory with a private GStreamer runtime.</summary>
@@ -36,6 +38,8 @@ internal static class NativeLibraries
         [GstApp] = "libgstapp-1.0.so.0",
         [GstVideo] = "libgstvideo-1.0.so.0",
         [GstRtspServer] = "libgstrtspserver-1.0.so.0",
+        [GstRtsp] = "libgstrtsp-1.0.so.0",
+        [Gio] = "libgio-2.0.so.0",
         // "libc.so" is a linker script on Debian, which dlopen cannot load.
         [LibC] = "libc.so.6",
     };
@@ -64,7 +68,7 @@ internal static class NativeLibraries
             return true;
         }
         // A private GStreamer build usually links against the system's GLib (and always its C library).
-        var isGLib = library is GLib or GObject or LibC;
+        var isGLib = library is GLib or GObject or Gio or LibC;
         return isGLib && NativeLibrary.TryLoad(file, out handle);
     }
 

@@ -24,9 +24,6 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
     /// <summary>The role the credentials' token carries and the factory grants access to.</summary>
     internal const string ViewerRole = "backpack-viewer";
 
-    /// <summary>How far a buffer's mapped time may stray from the media's clock before the mapping is made again.</summary>
-    private const long ResyncNanoseconds = 500_000_000;
-
     // The appsrc queues at most a second of video; when the media stops reading (every client paused) the oldest go.
     // SPS and PPS come in-band before every key frame from the SkyLine's h264parse, once per access unit; the
     // payloader must not insert them too (config-interval=-1 would put them before each slice of a multi-slice
@@ -39,9 +36,12 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
     // Serialises the calls of _activeChanged, so that the last one always tells the state as it is now even
     // when a media comes on one client's thread while another goes on another thread.
     private readonly Lock _activeGate = new();
-    private readonly List<ActiveMedia> _media = [];
+    private readonly List<RtspMedia> _media = [];
     private readonly HashSet<nint> _clients = [];
-    private readonly GObjectHandle _factory;
+    private readonly RtspTransports _transports;
+    private readonly bool _requireViewerRole;
+    private GObjectHandle _factory;
+    private bool _ended;
     private readonly Action<bool> _activeChanged;
     private readonly ILogger _logger;
     private bool _mounted;
@@ -54,34 +54,16 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
     /// <param name="path">The mount path, such as <c>/camera</c>.</param>
     /// <param name="transports">The transports clients may use.</param>
     /// <param name="requireViewerRole">Whether only clients whose token has <see cref="ViewerRole"/> may use the stream (authentication on).</param>
-    /// <param name="activeChanged">Called with true when a media starts wanting frames, false when the last one is gone; on a server thread.</param>
+    /// <param name="activeChanged">Called with true when frames are wanted (a media prepares, or a client asks for the stream), false when not any more; on a server thread.</param>
     /// <param name="logger">Where problems go.</param>
     internal RtspMount(string path, RtspTransports transports, bool requireViewerRole, Action<bool> activeChanged, ILogger logger)
     {
         Path = path;
         _activeChanged = activeChanged;
         _logger = logger;
-        _factory = GObjectHandle.TakeOwnership(GstRtspServer.MediaFactoryNew());
-        using (_factory.Lease(out var factory))
-        {
-            GstRtspServer.MediaFactorySetLaunch(factory, Launch);
-            GstRtspServer.MediaFactorySetShared(factory, shared: true);
-            GstRtspServer.MediaFactorySetProtocols(factory, (GstRtspServer.LowerTransport)transports);
-            if (requireViewerRole)
-            {
-                var role = Gst.StructureNewFromString($"{ViewerRole}, media.factory.access=(boolean)true, media.factory.construct=(boolean)true");
-                GstRtspServer.MediaFactoryAddRoleFromStructure(factory, role);
-                Gst.StructureFree(role);
-            }
-            var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
-            var id = GObject.SignalConnectData(
-                factory, "media-configure", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnMediaConfigure, state, &NativeBoundary.FreeGCHandleClosure, 0);
-            if (id == 0)
-            {
-                GCHandle.FromIntPtr(state).Free();
-                throw new GStreamerException("The RTSP media factory has no media-configure signal; the gst-rtsp-server library is not the expected one.");
-            }
-        }
+        _transports = transports;
+        _requireViewerRole = requireViewerRole;
+        _factory = CreateFactory();
     }
 
     /// <summary>The mount path.</summary>
@@ -93,19 +75,32 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
     /// <inheritdoc/>
     string INativeCallbackTarget.CallbackContext => $"RTSP stream {Path}";
 
-    /// <summary>Whether a media is prepared and wants frames.</summary>
+    /// <summary>
+    /// Whether frames are wanted: a media waits for the frame that prepares it, or a client that asked for
+    /// the stream is connected and a media serves it. A media stays prepared while the stream is mounted,
+    /// watched or not; with nobody watching it takes no frames and nothing is encoded.
+    /// </summary>
     internal bool IsActive
     {
         get
         {
             lock (_gate)
             {
-                return _media.Count > 0;
+                var serving = false;
+                foreach (var media in _media)
+                {
+                    if (media.IsPreparing)
+                    {
+                        return true;
+                    }
+                    serving |= !media.IsEnding;
+                }
+                return serving && _clients.Count > 0;
             }
         }
     }
 
-    /// <summary>How many media (pipelines serving clients) exist now: one while anybody watches, as the media is shared.</summary>
+    /// <summary>How many media (pipelines serving clients) exist now: one once anybody asked for the stream, as the media is shared.</summary>
     internal int MediaCount
     {
         get
@@ -154,6 +149,37 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
     /// <summary>Encoded frames that could not be handed to a media (other than while it was stopping).</summary>
     internal long PushFailures => Interlocked.Read(ref _pushFailures);
 
+    /// <summary>
+    /// A shared media factory for the launch description: a new one each time the stream is served again
+    /// after it ended, so that no client is handed a media of the previous time (the factory caches its media).
+    /// </summary>
+    private GObjectHandle CreateFactory()
+    {
+        var handle = GObjectHandle.TakeOwnership(GstRtspServer.MediaFactoryNew());
+        using (handle.Lease(out var factory))
+        {
+            GstRtspServer.MediaFactorySetLaunch(factory, Launch);
+            GstRtspServer.MediaFactorySetShared(factory, shared: true);
+            GstRtspServer.MediaFactorySetProtocols(factory, (GstRtspServer.LowerTransport)_transports);
+            if (_requireViewerRole)
+            {
+                var role = Gst.StructureNewFromString($"{ViewerRole}, media.factory.access=(boolean)true, media.factory.construct=(boolean)true");
+                GstRtspServer.MediaFactoryAddRoleFromStructure(factory, role);
+                Gst.StructureFree(role);
+            }
+            var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
+            var id = GObject.SignalConnectData(
+                factory, "media-configure", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnMediaConfigure, state, &NativeBoundary.FreeGCHandleClosure, 0);
+            if (id == 0)
+            {
+                GCHandle.FromIntPtr(state).Free();
+                handle.Dispose();
+                throw new GStreamerException("The RTSP media factory has no media-configure signal; the gst-rtsp-server library is not the expected one.");
+            }
+        }
+        return handle;
+    }
+
     /// <summary>Adds the factory to the server's mount points (idempotent).</summary>
     internal void Mount(GObjectHandle mountPoints)
     {
@@ -162,6 +188,12 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
             if (_mounted || _disposed)
             {
                 return;
+            }
+            if (_ended)
+            {
+                _factory.Dispose();
+                _factory = CreateFactory();
+                _ended = false;
             }
             using (mountPoints.Lease(out var mounts))
             using (_factory.Lease(out var factory))
@@ -191,19 +223,33 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
     }
 
     /// <summary>
-    /// Ends the stream for every media: a media that had frames sends end of stream (its clients receive an
-    /// RTCP BYE); a media still waiting for its first frame fails, so that the client connecting to it is
-    /// refused at once (503) instead of waiting for a frame that will not come.
+    /// Ends the stream for every media: a media that had frames gets end of stream, so that its RTP session
+    /// sends RTCP BYE to its clients; a media still waiting for its first frame fails, so that the client
+    /// connecting to it is refused at once (503) instead of waiting for a frame that will not come.
     /// </summary>
-    internal void EndStream()
+    /// <remarks>
+    /// The mount stops being a user of each media: a media is unprepared, and its memory returned, once its
+    /// last client is gone too (the caller disconnects them once <see cref="RtspMedia.Ended"/>).
+    /// </remarks>
+    /// <returns>The ended media, whose <see cref="RtspMedia.Ended"/> tells when their clients were told.</returns>
+    internal IReadOnlyList<RtspMedia> EndStream()
     {
+        List<RtspMedia> ended;
         lock (_gate)
         {
+            _ended = true;
             foreach (var media in _media)
             {
                 media.End();
             }
+            ended = [.. _media];
         }
+        foreach (var media in ended)
+        {
+            media.Release();
+        }
+        ReportActivity();
+        return ended;
     }
 
     /// <summary>Whether <paramref name="media"/> (a GstRTSPMedia*) was made by this mount's factory.</summary>
@@ -222,22 +268,33 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
         }
     }
 
-    /// <summary>Remembers a client (a GstRTSPClient*) that asked for this stream.</summary>
+    /// <summary>Remembers a client (a GstRTSPClient*) that asked for this stream: frames are wanted.</summary>
     internal void AddClient(nint client)
     {
+        bool added;
         lock (_gate)
         {
-            _clients.Add(client);
+            added = _clients.Add(client);
+        }
+        if (added)
+        {
+            ReportActivity();
         }
     }
 
-    /// <summary>Forgets a client that closed; false when it had not asked for this stream.</summary>
+    /// <summary>Forgets a client that closed or tore its session down; false when it had not asked for this stream.</summary>
     internal bool RemoveClient(nint client)
     {
+        bool removed;
         lock (_gate)
         {
-            return _clients.Remove(client);
+            removed = _clients.Remove(client);
         }
+        if (removed)
+        {
+            ReportActivity();
+        }
+        return removed;
     }
 
     /// <summary>The clients that asked for this stream, now.</summary>
@@ -296,10 +353,12 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
         }
     }
 
-    /// <summary>Drops every media and stops listening to the factory's signals. Idempotent.</summary>
+    /// <summary>
+    /// Ends every media that was not ended yet, takes back the mount's prepare counts and drops the factory.
+    /// Each media lives on until its last client is gone (its own unprepare then frees it). Idempotent.
+    /// </summary>
     public void Dispose()
     {
-        List<ActiveMedia> released;
         lock (_gate)
         {
             if (_disposed)
@@ -307,18 +366,13 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
                 return;
             }
             _disposed = true;
-            released = [.. _media];
-            _media.Clear();
             _clients.Clear();
         }
-        foreach (var media in released)
-        {
-            media.Dispose();
-        }
+        _ = EndStream();
         _factory.Dispose();
     }
 
-    private void PushTo(ActiveMedia media, nint buffer, nint caps, ulong? pts)
+    private void PushTo(RtspMedia media, nint buffer, nint caps, ulong? pts)
     {
         using (media.Source.Handle.Lease(out var appsrc))
         {
@@ -357,10 +411,26 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
         NativeBoundary.Enter<RtspMount, nint>("RTSP media-configure", state, media, &Attach);
 
     [UnmanagedCallersOnly]
+    private static void OnMediaPrepared(nint media, nint state) =>
+        NativeBoundary.Enter<RtspMount, nint>("RTSP media prepared", state, media, &KeepPrepared);
+
+    [UnmanagedCallersOnly]
+    private static int OnMediaEndOfStream(nint media, nint message, nint state) =>
+        NativeBoundary.Enter<RtspMount, nint, int>("RTSP media end of stream", state, media, &MediaEnded, 1);
+
+    [UnmanagedCallersOnly]
     private static void OnMediaUnprepared(nint media, nint state) =>
         NativeBoundary.Enter<RtspMount, nint>("RTSP media unprepared", state, media, &Detach);
 
     private static void Attach(RtspMount mount, nint media) => mount.Attach(media);
+
+    private static void KeepPrepared(RtspMount mount, nint media) => mount.KeepPrepared(media);
+
+    private static int MediaEnded(RtspMount mount, nint media)
+    {
+        mount.Find(media)?.MarkEnded();
+        return 1;
+    }
 
     private static void Detach(RtspMount mount, nint media) => mount.Detach(media);
 
@@ -375,24 +445,55 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
                 ? GstObjectHandle.TakeOwnership(appsrc)
                 : throw new GStreamerException($"The media of {Path} has no element named {SourceName}.");
         }
-        var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
-        _ = GObject.SignalConnectData(media, "unprepared", (nint)(delegate* unmanaged<nint, nint, void>)&OnMediaUnprepared, state, &NativeBoundary.FreeGCHandleClosure, 0);
+        var active = new RtspMedia(media, new AppSrc(source));
+        ConnectMedia(media, "unprepared", (nint)(delegate* unmanaged<nint, nint, void>)&OnMediaUnprepared);
+        ConnectMedia(media, "prepared", (nint)(delegate* unmanaged<nint, nint, void>)&OnMediaPrepared);
+        ConnectMedia(media, "handle-message::eos", (nint)(delegate* unmanaged<nint, nint, nint, int>)&OnMediaEndOfStream);
         lock (_gate)
         {
-            if (_disposed)
+            if (!_disposed)
             {
-                source.Dispose();
-                return;
+                _media.Add(active);
+                active = null;
             }
-            _media.Add(new ActiveMedia(media, new AppSrc(source)));
         }
+        active?.Dispose();
         LogMediaPrepared(_logger, Path);
         ReportActivity();
     }
 
+    /// <summary>Connects a signal of a media to a static callback whose user data leads to this mount, for as long as the media lives.</summary>
+    private void ConnectMedia(nint media, string signal, nint callback)
+    {
+        var state = GCHandle.ToIntPtr(GCHandle.Alloc(this));
+        if (GObject.SignalConnectData(media, signal, callback, state, &NativeBoundary.FreeGCHandleClosure, 0) == 0)
+        {
+            GCHandle.FromIntPtr(state).Free();
+            throw new GStreamerException($"The RTSP media has no '{signal}' signal; the gst-rtsp-server library is older than 1.22.");
+        }
+    }
+
+    /// <summary>The library prepared a media of this mount: the mount becomes one of its users (see <see cref="RtspMedia.Keep"/>).</summary>
+    private void KeepPrepared(nint media)
+    {
+        bool keep;
+        lock (_gate)
+        {
+            keep = Find(media)?.Keep() ?? false;
+        }
+        // The media is prepared: this returns at once, counting one more user.
+        if (keep && !GstRtspServer.MediaPrepare(media, 0))
+        {
+            lock (_gate)
+            {
+                Find(media)?.Unkeep();
+            }
+        }
+    }
+
     private void Detach(nint media)
     {
-        ActiveMedia? removed = null;
+        RtspMedia? removed = null;
         lock (_gate)
         {
             var index = _media.FindIndex(active => active.Media == media);
@@ -406,6 +507,16 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
         removed.Dispose();
         LogMediaUnprepared(_logger, Path);
         ReportActivity();
+        RtspMemory.ReturnFreedPages();
+    }
+
+    /// <summary>The media of this mount behind a GstRTSPMedia*, or null.</summary>
+    private RtspMedia? Find(nint media)
+    {
+        lock (_gate)
+        {
+            return _media.Find(active => active.Media == media);
+        }
     }
 
     /// <summary>Tells the SkyLine whether a media wants frames, when that changed since it was last told.</summary>
@@ -417,6 +528,16 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
             if (active != _reportedActive)
             {
                 _reportedActive = active;
+                if (active)
+                {
+                    lock (_gate)
+                    {
+                        foreach (var media in _media)
+                        {
+                            media.Resume();
+                        }
+                    }
+                }
                 _activeChanged(active);
             }
         }
@@ -430,132 +551,4 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RTSP stream {Path}: a frame could not be handed to a client's media ({Result}); further failures are counted, not logged")]
     private static partial void LogPushFailed(ILogger logger, string path, Gst.FlowReturn result);
-
-    /// <summary>Where a media is in its life, which decides the frames it takes.</summary>
-    private enum Phase
-    {
-        /// <summary>Made for a client's DESCRIBE: it needs one frame to know its format; it takes the first key frame.</summary>
-        Preparing,
-
-        /// <summary>Prepared, waiting for PLAY with its stream blocked: it takes nothing, since frames would pile up and leave in one burst at PLAY (more than a client's queue or socket holds).</summary>
-        Prepared,
-
-        /// <summary>Played: it takes frames again from the next key frame, so that what follows the prepared one decodes.</summary>
-        AwaitingKeyFrame,
-
-        /// <summary>Playing: it takes every frame.</summary>
-        Playing,
-    }
-
-    /// <summary>A media made from the factory: its appsrc, the caps set on it, its phase and how the SkyLine's times map onto its clock.</summary>
-    private sealed class ActiveMedia(nint media, AppSrc source) : IDisposable
-    {
-        private Phase _phase = Phase.Preparing;
-        private bool _ended;
-        private long _offset;
-        private bool _hasOffset;
-        private long _last = -1;
-
-        internal nint Media { get; } = media;
-
-        internal AppSrc Source { get; } = source;
-
-        /// <summary>The caps last set on the appsrc (a reference this object holds), for comparison.</summary>
-        internal nint Caps { get; private set; }
-
-        /// <summary>Whether the media takes this frame now; moves to the next phase when it does.</summary>
-        internal bool Admits(bool isKeyFrame)
-        {
-            if (_ended)
-            {
-                return false;
-            }
-            switch (_phase)
-            {
-                case Phase.Preparing when isKeyFrame:
-                    _phase = Phase.Prepared;
-                    return true;
-                case Phase.AwaitingKeyFrame when isKeyFrame:
-                    _phase = Phase.Playing;
-                    return true;
-                case Phase.Playing:
-                    return true;
-                default:
-                    return false;
-            }
-        }
-
-        /// <summary>
-        /// Ends the media once: end of stream after frames; before its first frame an error, since the
-        /// library would otherwise keep its client waiting (up to 20 s) for the frame that prepares it.
-        /// </summary>
-        internal void End()
-        {
-            if (_ended)
-            {
-                return;
-            }
-            _ended = true;
-            if (_phase == Phase.Preparing)
-            {
-                Source.PostError("The stream ended before its first frame.");
-            }
-            else
-            {
-                Source.EndOfStream();
-            }
-        }
-
-        /// <summary>A client plays the media; only the first PLAY changes anything (later clients join a flowing stream).</summary>
-        internal void Play()
-        {
-            if (_phase == Phase.Prepared)
-            {
-                _phase = Phase.AwaitingKeyFrame;
-            }
-        }
-
-        internal void SetCaps(nint caps)
-        {
-            var previous = Caps;
-            Caps = Gst.MiniObjectRef(caps);
-            if (previous != 0)
-            {
-                Gst.MiniObjectUnref(previous);
-            }
-        }
-
-        /// <summary>
-        /// The media time of a buffer: the SkyLine's time plus an offset fixed by the first buffer (so the
-        /// encoder's cadence is kept), made again when it strays from the media's clock by more than half a
-        /// second (a restarted SkyLine), and always increasing. Without a clock or a time: none.
-        /// </summary>
-        internal ulong MapTime(ulong? pts, long? now)
-        {
-            if (pts is not { } time || now is not { } running)
-            {
-                return Gst.ClockTimeNone;
-            }
-            var mapped = (long)time + _offset;
-            if (!_hasOffset || Math.Abs(mapped - running) > ResyncNanoseconds)
-            {
-                _offset = running - (long)time;
-                _hasOffset = true;
-                mapped = running;
-            }
-            mapped = Math.Max(Math.Max(mapped, _last + 1), 0);
-            _last = mapped;
-            return (ulong)mapped;
-        }
-
-        public void Dispose()
-        {
-            Source.Dispose();
-            if (Caps != 0)
-            {
-                Gst.MiniObjectUnref(Caps);
-                Caps = 0;
-            }
-        }
-    }
 }

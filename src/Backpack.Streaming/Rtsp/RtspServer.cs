@@ -43,7 +43,7 @@ namespace Backpack.Streaming.Rtsp;
 /// }
 /// </code>
 /// </example>
-public sealed unsafe partial class RtspServer : IDisposable
+public sealed partial class RtspServer : IDisposable, IAsyncDisposable
 {
     /// <summary>The port RTSP servers usually listen on.</summary>
     public const int DefaultPort = 8554;
@@ -51,17 +51,22 @@ public sealed unsafe partial class RtspServer : IDisposable
     /// <summary>gst_rtsp_thread_pool_set_max_threads: a thread per client, however many.</summary>
     private const int UnlimitedClientThreads = -1;
 
-    private static readonly TimeSpan LoopCallTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SessionCleanupInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long an ended stream waits for its media to send RTCP BYE before its clients are disconnected anyway.</summary>
+    private static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
 
     // _lifecycle serialises Start, Stop and Dispose, which wait for the loop thread; _gate guards the fields
     // and is only ever held briefly, never while waiting, because the loop thread's callbacks take it too.
     private readonly Lock _lifecycle = new();
+    // Serialises StopAsync with itself and DisposeAsync without holding _lifecycle across an await.
+    private readonly SemaphoreSlim _lifecycleAsync = new(1, 1);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RtspSkyLine> _streams = new(StringComparer.Ordinal);
     private readonly GObjectHandle _server;
     private readonly GObjectHandle _mountPoints;
     private readonly GObjectHandle _sessionPool;
+    private readonly GObjectHandle _threadPool;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private MainLoopThread? _loop;
@@ -70,6 +75,7 @@ public sealed unsafe partial class RtspServer : IDisposable
     private int _boundPort;
     private int _clientCount;
     private long _clientRegistrations;
+    private long _refusedClients;
     private bool _disposed;
 
     /// <summary>Prepares a server listening on <paramref name="port"/> of every interface, without authentication (the original's behaviour).</summary>
@@ -95,6 +101,9 @@ public sealed unsafe partial class RtspServer : IDisposable
         RequireRtspServerLibrary();
         GStreamerRuntime.RequireElements(["appsrc", "rtph264pay", "h264parse", "appsink"], "The RTSP server");
 
+        GLibMessages.EnsureInstalled();
+        // The certificate is read before anything native is made, so that a bad one leaves nothing behind.
+        var pem = Options.Certificate?.ToPem();
         _server = GObjectHandle.TakeOwnership(GstRtspServer.ServerNew());
         using (_server.Lease(out var server))
         {
@@ -105,17 +114,17 @@ public sealed unsafe partial class RtspServer : IDisposable
             // Each client is served on a thread of its own from the library's pool (-1: no limit), not on the loop
             // thread: a request for a stream waits until the stream's media has its first frame (the library gives
             // up after 20 s), and no other client may wait behind it. A bounded pool would share threads between
-            // clients, round robin, and bring the wait back.
-            using (var threads = GObjectHandle.TakeOwnership(GstRtspServer.ServerGetThreadPool(server)))
-            using (threads.Lease(out var pool))
+            // clients, round robin, and bring the wait back. MaxClients bounds the threads instead (ClientConnected).
+            _threadPool = GObjectHandle.TakeOwnership(GstRtspServer.ServerGetThreadPool(server));
+            using (_threadPool.Lease(out var pool))
             {
                 GstRtspServer.ThreadPoolSetMaxThreads(pool, UnlimitedClientThreads);
             }
-            if (Options.Credentials is { } credentials)
+            if (Options.Credentials is not null || pem is not null)
             {
-                ConfigureAuthentication(server, credentials, Options.AuthenticationMethods);
+                ConfigureAuthentication(server, Options.Credentials, Options.AuthenticationMethods, pem);
             }
-            Connect(server, "client-connected", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnClientConnected);
+            ListenForClients(server);
         }
     }
 
@@ -228,6 +237,19 @@ public sealed unsafe partial class RtspServer : IDisposable
     /// <exception cref="ObjectDisposedException">The server was disposed.</exception>
     public void Start()
     {
+        _lifecycleAsync.Wait();
+        try
+        {
+            StartNow();
+        }
+        finally
+        {
+            _lifecycleAsync.Release();
+        }
+    }
+
+    private void StartNow()
+    {
         lock (_lifecycle)
         {
             MainLoopThread loop;
@@ -265,83 +287,125 @@ public sealed unsafe partial class RtspServer : IDisposable
                 LastLoopThread = loop.Thread;
                 _sessionCleanup = loop.AddTimer(SessionCleanupInterval, CleanUpSessions);
             }
-            LogStarted(_logger, Options.Address, port, Options.Credentials is null ? "off" : Options.AuthenticationMethods.ToString(), Options.Transports);
+            LogStarted(_logger, Scheme, Options.Address, port, Options.Credentials is null ? "off" : Options.AuthenticationMethods.ToString(), Options.Transports);
+            WarnAboutExposure();
         }
     }
 
     /// <summary>
-    /// Stops listening, disconnects every client and ends the server's thread. The streams stay: a later
-    /// <see cref="Start"/> serves them again. Idempotent.
+    /// Stops listening and ends every stream for its clients: each media sends RTCP BYE (waited for up to 2 s),
+    /// then every client is disconnected, its session closed, and the server's thread ends. The streams stay:
+    /// a later <see cref="Start"/> serves them again. Idempotent. Blocks the calling thread for the time that
+    /// takes (usually well under a second; see <see cref="StopAsync"/> to wait without blocking).
     /// </summary>
     public void Stop()
     {
-        lock (_lifecycle)
+        _lifecycleAsync.Wait();
+        try
         {
-            MainLoopThread? loop;
-            IDisposable? cleanup;
-            nint listener;
-            lock (_gate)
+            StopNow();
+        }
+        finally
+        {
+            _lifecycleAsync.Release();
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Stop"/>, without blocking the calling thread: completes once the clients were told and
+    /// disconnected and the server's thread ended. Idempotent; calls are serialised with <see cref="Start"/>,
+    /// <see cref="Stop"/> and disposal.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the media's RTCP BYE; the clients are disconnected and the server stopped all the same.</param>
+    /// <returns>A task that completes when the server stopped; it does not fault.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycleAsync.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            Stopping? stopping;
+            lock (_lifecycle)
             {
-                loop = _loop;
-                cleanup = _sessionCleanup;
-                listener = _listener;
-                _loop = null;
-                _sessionCleanup = null;
-                _listener = 0;
+                stopping = BeginStop();
             }
-            if (loop is null)
+            if (stopping is null)
             {
                 return;
             }
-            try
+            await WaitEndedAsync(stopping.Ended, cancellationToken).ConfigureAwait(false);
+            lock (_lifecycle)
             {
-                loop.Invoke(() =>
-                {
-                    GLib.SourceDestroy(listener);
-                    GLib.SourceUnref(listener);
-                    CloseClients(static (_, _) => true, null);
-                    RemoveAllSessions();
-                }, LoopCallTimeout);
+                FinishStop(stopping);
             }
-            catch (TimeoutException exception)
+            await stopping.Loop.DisposeAsync().ConfigureAwait(false);
+            LogStopped(_logger, Options.Address, Port);
+        }
+        finally
+        {
+            _lifecycleAsync.Release();
+        }
+    }
+
+    /// <summary>Stops the server (as <see cref="Stop"/>) and disposes every stream's SkyLine. Idempotent.</summary>
+    public void Dispose()
+    {
+        _lifecycleAsync.Wait();
+        try
+        {
+            StopNow();
+            lock (_lifecycle)
             {
-                LogStopSlow(_logger, exception.Message);
+                DisposeStreams();
             }
-            cleanup?.Dispose();
-            loop.Dispose();
+        }
+        finally
+        {
+            _lifecycleAsync.Release();
+        }
+    }
+
+    /// <summary>Stops the server without blocking (as <see cref="StopAsync"/>) and disposes every stream's SkyLine. Idempotent.</summary>
+    /// <returns>A task that completes once everything is released; it does not fault.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await _lifecycleAsync.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            lock (_lifecycle)
+            {
+                DisposeStreams();
+            }
+        }
+        finally
+        {
+            _lifecycleAsync.Release();
+        }
+    }
+
+    /// <summary>Stop's work, with <see cref="_lifecycleAsync"/> held.</summary>
+    private void StopNow()
+    {
+        lock (_lifecycle)
+        {
+            if (BeginStop() is not { } stopping)
+            {
+                return;
+            }
+            // Waits on completion signals set by the media's threads, never on an async method.
+            _ = Task.WaitAll([.. stopping.Ended], ByeTimeout);
+            FinishStop(stopping);
+            stopping.Loop.Dispose();
             LogStopped(_logger, Options.Address, Port);
         }
     }
 
-    /// <summary>Stops the server and disposes every stream's SkyLine. Idempotent.</summary>
-    public void Dispose()
-    {
-        lock (_lifecycle)
-        {
-            Stop();
-            List<RtspSkyLine> streams;
-            lock (_gate)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-                _disposed = true;
-                streams = [.. _streams.Values];
-            }
-            foreach (var stream in streams)
-            {
-                stream.Dispose();
-            }
-            _sessionPool.Dispose();
-            _mountPoints.Dispose();
-            _server.Dispose();
-        }
-    }
-
-    /// <summary>Where the server listens and what it serves; never the password.</summary>
+    /// <summary>Where the server listens and what it serves; never the password or key material.</summary>
     public override string ToString() =>
-        $"RtspServer {Options.Address}:{Port} ({(IsRunning ? "running" : "stopped")}), {Streams.Count} stream(s), authentication {(Options.Credentials is null ? "off" : Options.AuthenticationMethods.ToString())}";
+        $"RtspServer {Scheme}://{Options.Address}:{Port} ({(IsRunning ? "running" : "stopped")}), {Streams.Count} stream(s), authentication {(Options.Credentials is null ? "off" : Options.AuthenticationMethods.ToString())}";
+
+    /// <summary>The URL scheme clients use: <c>rtsps</c> with a <see cref="RtspServerOptions.Certificate"/>, <c>rtsp</c> without.</summary>
+    public string Scheme => Options.Certificate is null ? "rtsp" : "rtsps";
 
     /// <summary>The thread of the last <see cref="Start"/>'s main loop (for tests: it ends with <see cref="Stop"/>).</summary>
     internal Thread? LastLoopThread { get; private set; }
@@ -350,7 +414,7 @@ public sealed unsafe partial class RtspServer : IDisposable
 
     /// <summary>The URL of a path with a reachable address of this host.</summary>
     internal Uri UrlOf(string path) =>
-        new($"rtsp://{HostAddress.ForUrl(Options.Address)}:{Port}{path}");
+        new($"{Scheme}://{HostAddress.ForUrl(Options.Address)}:{Port}{path}");
 
     /// <summary>Serves a stream's mount (its SkyLine streams).</summary>
     internal void Mount(RtspSkyLine stream)
@@ -373,18 +437,123 @@ public sealed unsafe partial class RtspServer : IDisposable
         lock (_gate)
         {
             stream.Mount.Unmount(_mountPoints);
-            if (!endStream)
+        }
+        if (!endStream)
+        {
+            return;
+        }
+        // Outside _gate: ending a media calls back into the server (unprepared, closed), on this and other threads.
+        var ended = stream.Mount.EndStream();
+        var clients = stream.Mount.SnapshotClients();
+        if (ended.Count > 0 || clients.Count > 0)
+        {
+            _ = DisconnectWhenEndedAsync(ended, clients);
+        }
+    }
+
+    /// <summary>Once the ended media sent RTCP BYE (or after <see cref="ByeTimeout"/>), disconnects their clients; on the thread pool, never throws.</summary>
+    private async Task DisconnectWhenEndedAsync(IReadOnlyList<RtspMedia> ended, HashSet<nint> clients)
+    {
+        try
+        {
+            await WaitEndedAsync([.. ended.Select(media => media.Ended)], CancellationToken.None).ConfigureAwait(false);
+            if (clients.Count > 0)
+            {
+                Disconnect(clients);
+            }
+            RtspMemory.ReturnFreedPages();
+        }
+#pragma warning disable CA1031 // Fire and forget: a failure is logged, never thrown into the application.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogEndingFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>Waits for media to have ended, at most <see cref="ByeTimeout"/> or until cancelled; never throws.</summary>
+    private static async Task WaitEndedAsync(Task[] ended, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(ended).WaitAsync(ByeTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// First half of stopping (under <see cref="_lifecycle"/>): no more clients are accepted, and every stream is
+    /// unmounted and ended, so that its media send RTCP BYE. Null when the server is not running.
+    /// </summary>
+    private Stopping? BeginStop()
+    {
+        MainLoopThread? loop;
+        IDisposable? cleanup;
+        nint listener;
+        List<RtspSkyLine> streams;
+        lock (_gate)
+        {
+            loop = _loop;
+            if (loop is null)
+            {
+                return null;
+            }
+            cleanup = _sessionCleanup;
+            listener = _listener;
+            _loop = null;
+            _sessionCleanup = null;
+            _listener = 0;
+            streams = [.. _streams.Values];
+            foreach (var stream in streams)
+            {
+                stream.Mount.Unmount(_mountPoints);
+            }
+        }
+        // Thread safe: the listening socket is never dispatched again.
+        GLib.SourceDestroy(listener);
+        GLib.SourceUnref(listener);
+        cleanup?.Dispose();
+        var ended = streams.SelectMany(stream => stream.Mount.EndStream()).Select(media => media.Ended).ToArray();
+        return new Stopping(loop, streams, ended);
+    }
+
+    /// <summary>Second half of stopping: every client is disconnected and every session removed; the streams that still stream are mounted again, for the next start.</summary>
+    private void FinishStop(Stopping stopping)
+    {
+        Disconnect(null);
+        RemoveAllSessions();
+        foreach (var stream in stopping.Streams)
+        {
+            stream.RemountIfStreaming();
+        }
+        RtspMemory.ReturnFreedPages();
+    }
+
+    private void DisposeStreams()
+    {
+        List<RtspSkyLine> streams;
+        lock (_gate)
+        {
+            if (_disposed)
             {
                 return;
             }
-            stream.Mount.EndStream();
-            var clients = stream.Mount.SnapshotClients();
-            if (clients.Count > 0 && _loop is { } loop)
-            {
-                // Not waited for under _gate: closing a client calls back into this server (closed), which takes _gate.
-                loop.Post(() => CloseClients(static (client, set) => set!.Contains(client), clients));
-            }
+            _disposed = true;
+            streams = [.. _streams.Values];
         }
+        foreach (var stream in streams)
+        {
+            stream.Dispose();
+        }
+        _threadPool.Dispose();
+        _sessionPool.Dispose();
+        _mountPoints.Dispose();
+        _server.Dispose();
     }
 
     /// <summary>Forgets a disposed stream.</summary>
@@ -417,6 +586,9 @@ public sealed unsafe partial class RtspServer : IDisposable
     [GeneratedRegex("^(/[A-Za-z0-9._~-]+)+$")]
     private static partial Regex MountPath();
 
+    /// <summary>What <see cref="BeginStop"/> leaves to finish: the loop to end, the streams ended and the signals of their media's end.</summary>
+    private sealed record Stopping(MainLoopThread Loop, List<RtspSkyLine> Streams, Task[] Ended);
+
     // ---- native side -----------------------------------------------------------------------------
 
     private static void RequireRtspServerLibrary()
@@ -431,198 +603,4 @@ public sealed unsafe partial class RtspServer : IDisposable
                 package);
         }
     }
-
-    private static void ConfigureAuthentication(nint server, RtspCredentials credentials, RtspAuthenticationMethods methods)
-    {
-        using var auth = GObjectHandle.TakeOwnership(GstRtspServer.AuthNew());
-        var token = GstRtspServer.TokenNewEmpty();
-        try
-        {
-            var value = default(GObject.Value);
-            GObject.ValueInit(ref value, GObject.TypeString);
-            GObject.ValueSetString(ref value, RtspMount.ViewerRole);
-            Gst.StructureSetValue(GstRtspServer.TokenWritableStructure(token), GstRtspServer.TokenMediaFactoryRole, ref value);
-            GObject.ValueUnset(ref value);
-            using (auth.Lease(out var manager))
-            {
-                GstRtspServer.AuthSetSupportedMethods(manager, (GstRtspServer.AuthMethod)methods);
-                if (methods.HasFlag(RtspAuthenticationMethods.Basic))
-                {
-                    var basic = GstRtspServer.AuthMakeBasic(credentials.UserName, credentials.Password);
-                    GstRtspServer.AuthAddBasic(manager, basic, token);
-                    GLib.Free(basic);
-                }
-                if (methods.HasFlag(RtspAuthenticationMethods.Digest))
-                {
-                    GstRtspServer.AuthAddDigest(manager, credentials.UserName, credentials.Password, token);
-                }
-                GstRtspServer.ServerSetAuth(server, manager);
-            }
-        }
-        finally
-        {
-            Gst.MiniObjectUnref(token);
-        }
-    }
-
-    /// <summary>
-    /// Connects a signal of a native object (the server, a client) to a static callback whose user data leads
-    /// to this server. The registration is freed when GObject drops the handler (the object is finalized).
-    /// </summary>
-    private void Connect(nint instance, string signal, nint callback)
-    {
-        var state = GCHandle.ToIntPtr(GCHandle.Alloc(new Registration(this)));
-        Interlocked.Increment(ref _clientRegistrations);
-        if (GObject.SignalConnectData(instance, signal, callback, state, &ReleaseRegistration, 0) == 0)
-        {
-            Interlocked.Decrement(ref _clientRegistrations);
-            GCHandle.FromIntPtr(state).Free();
-            throw new GStreamerException($"The RTSP server library has no '{signal}' signal; it is not the expected version.");
-        }
-    }
-
-    /// <summary>
-    /// Signal handlers still registered on native objects (one for the server's client-connected, four per
-    /// client). It returns to one when every client object that connected was released: a leak shows here.
-    /// </summary>
-    internal long LiveRegistrations => Interlocked.Read(ref _clientRegistrations);
-
-    private void CleanUpSessions()
-    {
-        using (_sessionPool.Lease(out var pool))
-        {
-            _ = GstRtspServer.SessionPoolCleanup(pool);
-        }
-    }
-
-    /// <summary>Closes the clients <paramref name="predicate"/> picks (on the loop thread).</summary>
-    private void CloseClients(Func<nint, HashSet<nint>?, bool> predicate, HashSet<nint>? set)
-    {
-        var handle = GCHandle.Alloc(new ClientFilter(predicate, set));
-        try
-        {
-            using (_server.Lease(out var server))
-            {
-                // The filter never answers Ref, so the returned list is always empty.
-                _ = GstRtspServer.ServerClientFilter(server, &FilterClient, GCHandle.ToIntPtr(handle));
-            }
-        }
-        finally
-        {
-            handle.Free();
-        }
-    }
-
-    private void RemoveAllSessions()
-    {
-        using (_sessionPool.Lease(out var pool))
-        {
-            _ = GstRtspServer.SessionPoolFilter(pool, &RemoveSession, 0);
-        }
-    }
-
-    /// <summary>GClosureNotify of a registration: frees it once GObject will not call the handler again.</summary>
-    [UnmanagedCallersOnly]
-    private static void ReleaseRegistration(nint state, nint closure) => NativeBoundary.Run("RTSP signal handler released", state, &Release);
-
-    [UnmanagedCallersOnly]
-    private static GstRtspServer.FilterResult FilterClient(nint server, nint client, nint state) =>
-        NativeBoundary.Enter<ClientFilter, nint, GstRtspServer.FilterResult>("RTSP client filter", state, client, &Filter, GstRtspServer.FilterResult.Keep);
-
-    [UnmanagedCallersOnly]
-    private static GstRtspServer.FilterResult RemoveSession(nint pool, nint session, nint state) =>
-        NativeBoundary.Run("RTSP session filter", session, &RemoveEverySession, GstRtspServer.FilterResult.Keep);
-
-    [UnmanagedCallersOnly]
-    private static void OnClientConnected(nint server, nint client, nint state) =>
-        NativeBoundary.Enter<Registration, nint>("RTSP client-connected", state, client, &ClientConnected);
-
-    [UnmanagedCallersOnly]
-    private static void OnClientClosed(nint client, nint state) =>
-        NativeBoundary.Enter<Registration, nint>("RTSP client closed", state, client, &ClientClosed);
-
-    [UnmanagedCallersOnly]
-    private static void OnRequest(nint client, nint context, nint state) =>
-        NativeBoundary.Enter<Registration, (nint Client, nint Context)>("RTSP describe/setup request", state, (client, context), &Requested);
-
-    [UnmanagedCallersOnly]
-    private static void OnPlayRequest(nint client, nint context, nint state) =>
-        NativeBoundary.Enter<Registration, (nint Client, nint Context)>("RTSP play request", state, (client, context), &PlayRequested);
-
-    private static void Release(nint state)
-    {
-        if (NativeBoundary.Target<Registration>(state) is { } registration)
-        {
-            Interlocked.Decrement(ref registration.Owner._clientRegistrations);
-        }
-        GCHandle.FromIntPtr(state).Free();
-    }
-
-    private static GstRtspServer.FilterResult Filter(ClientFilter filter, nint client) =>
-        filter.Predicate(client, filter.Set) ? GstRtspServer.FilterResult.Remove : GstRtspServer.FilterResult.Keep;
-
-    private static GstRtspServer.FilterResult RemoveEverySession(nint session) => GstRtspServer.FilterResult.Remove;
-
-    private static void ClientConnected(Registration registration, nint client)
-    {
-        var owner = registration.Owner;
-        Interlocked.Increment(ref owner._clientCount);
-        owner.Connect(client, "closed", (nint)(delegate* unmanaged<nint, nint, void>)&OnClientClosed);
-        owner.Connect(client, "describe-request", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnRequest);
-        owner.Connect(client, "setup-request", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnRequest);
-        owner.Connect(client, "play-request", (nint)(delegate* unmanaged<nint, nint, nint, void>)&OnPlayRequest);
-        LogClientConnected(owner._logger, owner.ClientCount);
-    }
-
-    private static void ClientClosed(Registration registration, nint client)
-    {
-        var owner = registration.Owner;
-        Interlocked.Decrement(ref owner._clientCount);
-        foreach (var stream in owner.Streams)
-        {
-            stream.Mount.RemoveClient(client);
-        }
-        LogClientClosed(owner._logger, owner.ClientCount);
-    }
-
-    private static void Requested(Registration registration, (nint Client, nint Context) request) =>
-        registration.Owner.StreamOf(request.Client, request.Context);
-
-    private static void PlayRequested(Registration registration, (nint Client, nint Context) request)
-    {
-        if (registration.Owner.StreamOf(request.Client, request.Context) is { } stream)
-        {
-            stream.Mount.Played(GstRtspServer.ContextLayout.ReadMedia(request.Context));
-            stream.OnClientPlays();
-        }
-    }
-
-    /// <summary>The stream a request is about (through the request's media), remembering the client as one of its viewers.</summary>
-    private RtspSkyLine? StreamOf(nint client, nint context)
-    {
-        var media = GstRtspServer.ContextLayout.ReadMedia(context);
-        if (media == 0)
-        {
-            return null;
-        }
-        foreach (var stream in Streams)
-        {
-            if (stream.Mount.Owns(media))
-            {
-                stream.Mount.AddClient(client);
-                return stream;
-            }
-        }
-        return null;
-    }
-
-    /// <summary>The user data of a signal handler: the server it reports to.</summary>
-    private sealed record Registration(RtspServer Owner) : INativeCallbackTarget
-    {
-        public ILogger CallbackLogger => Owner._logger;
-
-        public string CallbackContext => "RTSP server";
-    }
-
-    private sealed record ClientFilter(Func<nint, HashSet<nint>?, bool> Predicate, HashSet<nint>? Set);
 }

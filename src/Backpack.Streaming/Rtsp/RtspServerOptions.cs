@@ -12,9 +12,10 @@ namespace Backpack.Streaming.Rtsp;
 /// {
 ///     Port = 8554,
 ///     Address = "0.0.0.0",                              // every IPv4 interface
-///     Credentials = new RtspCredentials("viewer", password),
-///     AuthenticationMethods = RtspAuthenticationMethods.Digest,
+///     Credentials = new RtspCredentials("viewer", password),   // Digest by default
+///     Certificate = RtspCertificate.FromFile("/etc/backpack/rtsp.pfx", pfxPassword),   // serves rtsps://
 ///     Transports = RtspTransports.Tcp,                  // through firewalls that block UDP
+///     MaxClients = 8,
 /// };
 /// </code>
 /// </example>
@@ -23,7 +24,14 @@ public sealed class RtspServerOptions
 {
     private readonly int _port = RtspServer.DefaultPort;
     private readonly string _address = "0.0.0.0";
-    private readonly RtspAuthenticationMethods _authenticationMethods = RtspAuthenticationMethods.Basic | RtspAuthenticationMethods.Digest;
+    /// <summary>The default of <see cref="MaxClients"/>.</summary>
+    public const int DefaultMaxClients = 32;
+
+    /// <summary>The largest <see cref="MaxClients"/>: each client has a thread of its own.</summary>
+    public const int MaxClientsLimit = 1024;
+
+    private readonly RtspAuthenticationMethods _authenticationMethods = RtspAuthenticationMethods.Digest;
+    private readonly int _maxClients = DefaultMaxClients;
     private readonly RtspTransports _transports = RtspTransports.Udp | RtspTransports.Tcp;
 
     /// <summary>The TCP port to listen on: 1 to 65535, or 0 for any free port (see <see cref="RtspServer.Port"/>). Default 8554.</summary>
@@ -54,7 +62,12 @@ public sealed class RtspServerOptions
     /// </summary>
     public RtspCredentials? Credentials { get; init; }
 
-    /// <summary>The schemes accepted when <see cref="Credentials"/> are set: Basic, Digest or both (default both).</summary>
+    /// <summary>
+    /// The schemes accepted when <see cref="Credentials"/> are set: Digest (default: the password never crosses the
+    /// network), Basic, or both. Basic sends the password readable in every request; ask for it only for clients
+    /// that cannot do Digest, ideally with a <see cref="Certificate"/> (rtsps) — the server warns at start when
+    /// Basic is offered in the clear on an address other than loopback.
+    /// </summary>
     public RtspAuthenticationMethods AuthenticationMethods
     {
         get => _authenticationMethods;
@@ -72,7 +85,27 @@ public sealed class RtspServerOptions
             : throw new ArgumentException($"'{value}' is not a set of transports; expected Udp, UdpMulticast, Tcp or a combination.", nameof(Transports));
     }
 
-    /// <summary>The options without the password: <c>0.0.0.0:8554, credentials viewer:***, Basic, Digest, Udp, Tcp</c>.</summary>
+    /// <summary>
+    /// How many clients may be connected at once: 1 to <see cref="MaxClientsLimit"/>, default
+    /// <see cref="DefaultMaxClients"/>. A client beyond it is answered 503 Service Unavailable at once, at its DESCRIBE or SETUP
+    /// request; each accepted client has a thread of its own, so this also bounds the server's threads.
+    /// </summary>
+    public int MaxClients
+    {
+        get => _maxClients;
+        init => _maxClients = value is >= 1 and <= MaxClientsLimit
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxClients), value, $"Expected 1 to {MaxClientsLimit} clients at once (each has a thread of its own).");
+    }
+
+    /// <summary>
+    /// The TLS certificate with its private key, or null (default) for plain RTSP. With one, the server speaks
+    /// only RTSP over TLS: clients open <c>rtsps://HOST:PORT/PATH</c>.
+    /// </summary>
+    public RtspCertificate? Certificate { get; init; }
+
+    /// <summary>The options without secrets: <c>0.0.0.0:8554, credentials viewer:*** (Digest), transports Udp, Tcp, at most 32 clients, plain RTSP</c>.</summary>
     public override string ToString() =>
-        $"{Address}:{Port}, {(Credentials is null ? "no authentication" : $"credentials {Credentials} ({AuthenticationMethods})")}, transports {Transports}";
+        $"{Address}:{Port}, {(Credentials is null ? "no authentication" : $"credentials {Credentials} ({AuthenticationMethods})")}, transports {Transports}, " +
+        $"at most {MaxClients} clients, {(Certificate is null ? "plain RTSP" : $"TLS with {Certificate}")}";
 }

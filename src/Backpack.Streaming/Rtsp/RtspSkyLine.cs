@@ -44,7 +44,7 @@ public sealed class RtspSkyLine : SkyLine
         Mount = new RtspMount(
             path,
             server.Options.Transports,
-            requireViewerRole: server.Options.Credentials is not null,
+            requireViewerRole: server.Options.Credentials is not null || server.Options.Certificate is not null,
             OnMediaActiveChanged,
             Logger);
     }
@@ -124,6 +124,18 @@ public sealed class RtspSkyLine : SkyLine
     }
 
     private protected override void OnStateChanged(SkyLineStateChangedEventArgs change) => SyncMount();
+
+    /// <summary>After the server stopped (which ended every stream for its clients): served again at the next start if still streaming.</summary>
+    internal void RemountIfStreaming()
+    {
+        lock (_mountGate)
+        {
+            if (State == SkyLineState.Streaming)
+            {
+                Server.Mount(this);
+            }
+        }
+    }
 
     private void OnMediaActiveChanged(bool active)
     {

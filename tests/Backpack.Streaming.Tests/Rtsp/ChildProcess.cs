@@ -60,6 +60,7 @@ internal static class ChildProcess
         private readonly Process _process;
         private readonly Task<string> _error;
         private readonly Task<string> _output;
+        private bool _disposed;
 
         internal Background(Process process)
         {
@@ -86,6 +87,11 @@ internal static class ChildProcess
 
         public void Dispose()
         {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);

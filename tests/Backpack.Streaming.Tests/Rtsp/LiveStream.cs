@@ -55,6 +55,18 @@ internal sealed class LiveStream : IDisposable
         _feeders.Add(new Feeder(skyLine, format.Width, format.Height, format.FrameRate));
     }
 
+    /// <summary>Stops feeding the stream at <paramref name="path"/> (its feeder thread ends) and removes it from the server.</summary>
+    internal bool Remove(string path)
+    {
+        var normalized = RtspServer.NormalizePath(path);
+        foreach (var feeder in _feeders.Where(feeder => feeder.SkyLine.Path == normalized).ToList())
+        {
+            feeder.Dispose();
+            _feeders.Remove(feeder);
+        }
+        return Server.RemoveStream(path);
+    }
+
     /// <summary>Starts the server and returns this, for chaining.</summary>
     internal LiveStream Started()
     {
@@ -88,11 +100,14 @@ internal sealed class LiveStream : IDisposable
         private readonly CancellationTokenSource _stop = new();
         private readonly Thread _thread;
 
-        internal Feeder(SkyLine skyLine, int width, int height, double fps)
+        internal Feeder(RtspSkyLine skyLine, int width, int height, double fps)
         {
+            SkyLine = skyLine;
             _thread = new Thread(() => Run(skyLine, width, height, fps)) { IsBackground = true, Name = "test feeder" };
             _thread.Start();
         }
+
+        internal RtspSkyLine SkyLine { get; }
 
         public void Dispose()
         {

@@ -103,6 +103,15 @@ internal static partial class RtspClients
             : new Decoded(frames, 0, 0, result);
     }
 
+    /// <summary>
+    /// Starts gst-launch-1.0 with rtspsrc in the background, decoding into a fakesink until the stream ends
+    /// (RTCP BYE or end of the connection) or <paramref name="buffers"/> frames came. It exits 0 at end of stream.
+    /// </summary>
+    internal static ChildProcess.Background StartGstRtspsrc(Uri url, string protocols, int buffers = 100_000) =>
+        ChildProcess.StartBackground("gst-launch-1.0",
+            ["-e", "rtspsrc", $"location={url}", $"protocols={protocols}", "latency=100", "!", "rtph264depay", "!", "avdec_h264", "!",
+             "fakesink", "sync=false", $"num-buffers={buffers}"]);
+
     private static string[] FfprobeArguments(Uri url, string transport, double seconds) =>
     [
         "-v", "error", "-rtsp_transport", transport, "-count_frames", "-read_intervals", string.Create(CultureInfo.InvariantCulture, $"%+{seconds}"),

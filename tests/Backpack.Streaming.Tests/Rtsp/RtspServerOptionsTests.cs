@@ -5,15 +5,17 @@ namespace Backpack.Streaming.Tests.Rtsp;
 public sealed class RtspServerOptionsTests
 {
     [Fact]
-    public void The_defaults_are_port_8554_on_every_interface_without_authentication_over_udp_and_tcp()
+    public void The_defaults_are_port_8554_on_every_interface_without_authentication_over_udp_and_tcp_digest_when_credentials_come_and_32_clients()
     {
         var options = new RtspServerOptions();
 
         options.Port.Should().Be(8554);
         options.Address.Should().Be("0.0.0.0");
         options.Credentials.Should().BeNull();
-        options.AuthenticationMethods.Should().Be(RtspAuthenticationMethods.Basic | RtspAuthenticationMethods.Digest);
+        options.AuthenticationMethods.Should().Be(RtspAuthenticationMethods.Digest, "Basic sends the password readable: only when asked for");
         options.Transports.Should().Be(RtspTransports.Udp | RtspTransports.Tcp);
+        options.MaxClients.Should().Be(32);
+        options.Certificate.Should().BeNull();
     }
 
     [Theory]
@@ -35,6 +37,17 @@ public sealed class RtspServerOptionsTests
         var create = () => new RtspServerOptions { Address = address };
 
         create.Should().Throw<ArgumentException>().WithParameterName(nameof(RtspServerOptions.Address)).WithMessage("*not an IP address*");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1025)]
+    public void A_client_limit_outside_1_to_1024_is_refused_naming_the_range(int maxClients)
+    {
+        var create = () => new RtspServerOptions { MaxClients = maxClients };
+
+        create.Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(RtspServerOptions.MaxClients)).WithMessage("*1 to 1024*");
     }
 
     [Fact]

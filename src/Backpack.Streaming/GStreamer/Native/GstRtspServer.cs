@@ -59,6 +59,10 @@ internal static partial class GstRtspServer
     [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_server_client_filter")]
     internal static unsafe partial nint ServerClientFilter(nint server, delegate* unmanaged<nint, nint, nint, FilterResult> filter, nint userData);
 
+    /// <summary>The connection of a client (borrowed: valid while the client lives).</summary>
+    [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_client_get_connection")]
+    internal static partial nint ClientGetConnection(nint client);
+
     // --- pools ------------------------------------------------------------------------------------
 
     /// <summary>How many threads serve clients; 0 makes clients run on the main context of the server's source.</summary>
@@ -72,6 +76,11 @@ internal static partial class GstRtspServer
     /// <summary>Calls <paramref name="filter"/> (pool, session, user data) for each session, as <see cref="ServerClientFilter"/>.</summary>
     [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_session_pool_filter")]
     internal static unsafe partial nint SessionPoolFilter(nint pool, delegate* unmanaged<nint, nint, nint, FilterResult> filter, nint userData);
+
+    /// <summary>Removes a session from the pool (its media are released); false when it was not in it.</summary>
+    [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_session_pool_remove")]
+    [return: MarshalAs(UnmanagedType.I4)]
+    internal static partial bool SessionPoolRemove(nint pool, nint session);
 
     /// <summary>The number of live sessions.</summary>
     [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_session_pool_get_n_sessions")]
@@ -114,6 +123,19 @@ internal static partial class GstRtspServer
     [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_media_get_element")]
     internal static partial nint MediaGetElement(nint media);
 
+    /// <summary>
+    /// Prepares a media, or counts one more user of a prepared one (it is unprepared when every user has
+    /// called <see cref="MediaUnprepare"/>). On a media already prepared it returns at once.
+    /// </summary>
+    [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_media_prepare")]
+    [return: MarshalAs(UnmanagedType.I4)]
+    internal static partial bool MediaPrepare(nint media, nint thread);
+
+    /// <summary>Drops one user of a prepared media; the last one unprepares it (its pipeline stops, "unprepared" is emitted).</summary>
+    [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_media_unprepare")]
+    [return: MarshalAs(UnmanagedType.I4)]
+    internal static partial bool MediaUnprepare(nint media);
+
     // --- authentication ----------------------------------------------------------------------------
 
     /// <summary>A new authentication manager (full reference): refuses everyone until credentials are added.</summary>
@@ -136,6 +158,14 @@ internal static partial class GstRtspServer
     [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_auth_set_supported_methods")]
     internal static partial void AuthSetSupportedMethods(nint auth, AuthMethod methods);
 
+    /// <summary>The token of clients that give no credentials (the manager copies it); 0 refuses them.</summary>
+    [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_auth_set_default_token")]
+    internal static partial void AuthSetDefaultToken(nint auth, nint token);
+
+    /// <summary>The TLS certificate (with its private key) clients must negotiate TLS with: the server then speaks only rtsps. The manager takes its own reference.</summary>
+    [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_auth_set_tls_certificate")]
+    internal static partial void AuthSetTlsCertificate(nint auth, nint certificate);
+
     /// <summary>A new token (a GstMiniObject, full reference) with an empty structure.</summary>
     [LibraryImport(NativeLibraries.GstRtspServer, EntryPoint = "gst_rtsp_token_new_empty")]
     internal static partial nint TokenNewEmpty();
@@ -146,6 +176,13 @@ internal static partial class GstRtspServer
 
     /// <summary>The token field naming the role its holder plays: <c>media.factory.role</c>.</summary>
     internal const string TokenMediaFactoryRole = "media.factory.role";
+
+    /// <summary>GstRTSPStatusCode values the server answers with.</summary>
+    internal enum StatusCode
+    {
+        Ok = 200,
+        ServiceUnavailable = 503,
+    }
 
     /// <summary>GstRTSPFilterResult: what a filter function wants done with an item.</summary>
     internal enum FilterResult
