@@ -35,7 +35,7 @@ public sealed class RtspAsyncShutdownTests
     public async Task DisposeAsync_stops_the_server_and_disposes_its_streams_and_is_idempotent()
     {
         var server = new RtspServer(new RtspServerOptions { Port = 0, Address = "127.0.0.1" });
-        var stream = server.AddStream("/camera", new() { FrameRate = 30, Width = 320, Height = 240, LoadDotEnv = false });
+        var stream = server.AddStream("/camera", new() { FrameRate = 30, Width = 320, Height = 240 });
         stream.StartStreaming();
         server.Start();
 
