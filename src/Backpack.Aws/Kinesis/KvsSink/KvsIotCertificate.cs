@@ -58,7 +58,8 @@ public sealed partial record KvsIotCertificate
             throw new ArgumentException(
                 $"The IoT credentials endpoint '{endpoint}' has a scheme; kvssink expects a host or host:port such as xxxx.credentials.iot.eu-west-1.amazonaws.com.", nameof(endpoint));
         }
-        if (!EndpointPattern().IsMatch(endpoint))
+        if (!EndpointPattern().IsMatch(endpoint) ||
+            (endpoint.LastIndexOf(':') is var colon and >= 0 && int.Parse(endpoint.AsSpan(colon + 1), CultureInfo.InvariantCulture) is < 1 or > 65535))
         {
             throw new ArgumentException(
                 $"The IoT credentials endpoint '{endpoint}' is not a host or host:port; expected something like xxxx.credentials.iot.eu-west-1.amazonaws.com.", nameof(endpoint));

@@ -45,6 +45,8 @@ public sealed class KvsIotCertificateTests
     [InlineData("https://x.credentials.iot.eu-west-1.amazonaws.com", "endpoint", "has a scheme")]
     [InlineData("x.credentials.iot.eu-west-1.amazonaws.com/role-aliases", "endpoint", "not a host or host:port")]
     [InlineData("", "endpoint", "is empty")]
+    [InlineData("x.credentials.iot.eu-west-1.amazonaws.com:65536", "endpoint", "not a host or host:port")]
+    [InlineData("x.credentials.iot.eu-west-1.amazonaws.com:0", "endpoint", "not a host or host:port")]
     public void A_bad_endpoint_is_refused_saying_what_is_expected(string endpoint, string parameter, string message)
     {
         var act = () => new KvsIotCertificate(endpoint, "c.pem", "k.key", "ca.pem", "R");
