@@ -20,33 +20,69 @@ public sealed class KvsCredentialFileTests : IDisposable
             .Should().Be("CREDENTIALS AKIAKEY 2026-03-04T03:06:07Z secret\n", "UTC, seconds cut; four fields read as key, expiration, secret and no token");
     }
 
-    [Fact]
-    public async Task A_reader_never_sees_a_partial_or_missing_file_while_it_is_replaced()
+    private static readonly string[] Versions = ["CREDENTIALS A " + new string('a', 3000) + "\n", "CREDENTIALS B " + new string('b', 20) + "\n"];
+
+    /// <summary>
+    /// Reads <paramref name="path"/> on a thread of its own, in a loop, while <paramref name="write"/> replaces it with
+    /// the two versions in turn, until <paramref name="enough"/> says so (given writes and reads) or 20 s pass.
+    /// Returns every text read (an unreadable file counts as <c>&lt;missing&gt;</c>) and the number of reads.
+    /// </summary>
+    private static (HashSet<string> Seen, int Reads) ReadWhileWriting(string path, Action<string> write, Func<int, int, HashSet<string>, bool> enough)
     {
-        var file = KvsCredentialFile.Create(_parent.Path);
-        var contents = new[] { "CREDENTIALS A " + new string('a', 3000) + "\n", "CREDENTIALS B " + new string('b', 20) + "\n" };
-        file.Write(contents[0]);
         var seen = new HashSet<string>();
         var reads = 0;
-        using var stop = new CancellationTokenSource();
-
-        var reader = Task.Run(() =>
+        var stop = false;
+        using var started = new ManualResetEventSlim();
+        var reader = new Thread(() =>
         {
-            while (!stop.IsCancellationRequested)
+            while (!Volatile.Read(ref stop))
             {
-                seen.Add(File.ReadAllText(file.FilePath));
-                reads++;
+                string text;
+                try
+                {
+                    text = File.ReadAllText(path);
+                }
+                catch (IOException)
+                {
+                    text = "<missing>";
+                }
+                lock (seen)
+                {
+                    seen.Add(text);
+                }
+                Interlocked.Increment(ref reads);
+                started.Set();
             }
         });
-        for (var i = 0; i < 2000; i++)
+        reader.Start();
+        started.Wait(TimeSpan.FromSeconds(20)).Should().BeTrue("the reader thread starts");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        for (var writes = 0; DateTime.UtcNow < deadline; writes++)
         {
-            file.Write(contents[i % 2]);
+            lock (seen)
+            {
+                if (enough(writes, Volatile.Read(ref reads), seen))
+                {
+                    break;
+                }
+            }
+            write(Versions[writes % 2]);
         }
-        await stop.CancelAsync();
-        await reader;
+        Volatile.Write(ref stop, true);
+        reader.Join();
+        return (seen, reads);
+    }
 
-        reads.Should().BeGreaterThan(100);
-        seen.Should().BeSubsetOf(contents, "every read finds one whole version, the old or the new");
+    [Fact]
+    public void A_reader_never_sees_a_partial_or_missing_file_while_it_is_replaced()
+    {
+        var file = KvsCredentialFile.Create(_parent.Path);
+        file.Write(Versions[0]);
+
+        var (seen, reads) = ReadWhileWriting(file.FilePath, file.Write, (writes, reads, _) => writes >= 1000 && reads >= 300);
+
+        reads.Should().BeGreaterThanOrEqualTo(300);
+        seen.Should().BeSubsetOf(Versions, "every read finds one whole version, the old or the new");
         Directory.GetFileSystemEntries(file.DirectoryPath).Should().Equal(file.FilePath);
         file.Delete().Should().BeNull();
         Directory.Exists(file.DirectoryPath).Should().BeFalse();
@@ -54,36 +90,16 @@ public sealed class KvsCredentialFileTests : IDisposable
     }
 
     [Fact]
-    public async Task The_harness_would_see_a_torn_file_written_in_place()
+    public void The_harness_would_see_a_torn_file_written_in_place()
     {
-        // The same reader against File.WriteAllText in place (truncate, then write): it sees other versions,
-        // so the test above can fail.
+        // The same reader against File.WriteAllText in place (truncate, then write) sees other texts than the two
+        // versions, so the test above can fail.
         var path = Path.Combine(_parent.Path, "in-place");
-        var contents = new[] { "CREDENTIALS A " + new string('a', 3000) + "\n", "CREDENTIALS B " + new string('b', 20) + "\n" };
-        File.WriteAllText(path, contents[0]);
-        var torn = false;
-        using var stop = new CancellationTokenSource();
-        var reader = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested && !torn)
-            {
-                try
-                {
-                    torn |= !contents.Contains(File.ReadAllText(path));
-                }
-                catch (IOException)
-                {
-                }
-            }
-        });
-        for (var i = 0; i < 20000 && !torn; i++)
-        {
-            File.WriteAllText(path, contents[i % 2]);
-        }
-        await stop.CancelAsync();
-        await reader;
+        File.WriteAllText(path, Versions[0]);
 
-        torn.Should().BeTrue();
+        var (seen, _) = ReadWhileWriting(path, text => File.WriteAllText(path, text), (_, _, seen) => !seen.IsSubsetOf(Versions));
+
+        seen.Should().NotBeSubsetOf(Versions);
     }
 
     [Fact]
