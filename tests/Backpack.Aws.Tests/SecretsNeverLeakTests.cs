@@ -2,9 +2,11 @@ using Amazon.Runtime;
 using Backpack.Aws.CloudWatch;
 using Backpack.Aws.Credentials;
 using Backpack.Aws.Identity;
+using Backpack.Aws.Kinesis.KvsSink;
 using Backpack.Aws.Panorama;
 using Backpack.Aws.Tests.CloudWatch;
 using Backpack.Aws.Tests.Fakes;
+using Backpack.Aws.Tests.Kinesis.KvsSink;
 using Backpack.Aws.Tests.Panorama;
 using Backpack.Timepiece;
 
@@ -149,6 +151,84 @@ public sealed class SecretsNeverLeakTests : IDisposable
         panorama.Requests.Should().NotBeEmpty();
         cloudWatch.Requests.Should().NotBeEmpty();
         _logs.Entries.Should().Contain(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning, "the scenarios include failures that are logged");
+        var scanned = _texts.Concat(_logs.Lines).ToList();
+        scanned.Should().HaveCountGreaterThan(20);
+        foreach (var secret in new[] { TestCredentials.Secret, TestCredentials.Token, "SeCrEt/Kx9q2", "CanaryLeak" })
+        {
+            scanned.Should().NotContain(text => text.Contains(secret, StringComparison.Ordinal), $"\"{secret}\" must never be printed");
+        }
+    }
+
+    [Fact]
+    public async Task No_log_line_exception_or_ToString_of_the_kvssink_handlers_and_descriptions_contains_a_secret_or_token()
+    {
+        var clock = new ManualClock();
+        using var parent = new TemporaryDirectory();
+        var environment = KvsTestSupport.Environment(new()
+        {
+            ["AWS_ACCESS_KEY_ID"] = "ASIABACKPACKTEST0002", ["AWS_SECRET_ACCESS_KEY"] = TestCredentials.Secret, ["AWS_SESSION_TOKEN"] = TestCredentials.Token,
+        });
+        var failing = false;
+        using var temporary = new TemporaryCredentials(_ => failing
+                ? throw new InvalidOperationException("vault unreachable")
+                : Task.FromResult((new ImmutableCredentials("ASIABACKPACKTEST0002", TestCredentials.Secret, TestCredentials.Token), clock.GetUtcNow().AddMinutes(20))),
+            TimeSpan.FromMinutes(11), clock, _logs);
+
+        await using (var inline = new KvsInlineCredentialsHandler(TestCredentials.Session, _logs))
+        await using (var inlineTemporary = new KvsInlineCredentialsHandler(temporary, _logs))
+        {
+            await inline.StartAsync();
+            await inlineTemporary.StartAsync();
+            var builder = new KvsSinkDescriptionBuilder("cam-1", "eu-west-1") { Credentials = inline, StorageSizeMegabytes = 64 };
+            builder.Build().Should().Contain(TestCredentials.Secret, "the description itself carries the keys");
+            _texts.Add(builder.ToString());
+            _texts.Add(inline.ToString());
+            _texts.Add(inlineTemporary.ToString());
+        }
+
+        await using (var fromEnvironment = new KvsEnvironmentCredentialsHandler(environment, _logs))
+        {
+            await fromEnvironment.StartAsync();
+            _texts.Add(fromEnvironment.ToString());
+            _texts.Add(new KvsSinkDescriptionBuilder("cam-1", "eu-west-1") { Credentials = fromEnvironment }.ToString());
+        }
+        await using (var dotnetOnly = new KvsEnvironmentCredentialsHandler(KvsTestSupport.Environment(new(), new() { ["AWS_ACCESS_KEY_ID"] = "ASIABACKPACKTEST0002", ["AWS_SECRET_ACCESS_KEY"] = TestCredentials.Secret }), _logs))
+        {
+            await Record(() => dotnetOnly.StartAsync());
+        }
+
+        await using (var file = new KvsFileCredentialsHandler(temporary, parent.Path, null, clock, _logs, KvsTestSupport.CleanEnvironment))
+        {
+            await file.StartAsync();
+            _texts.Add(file.ToString());
+            _texts.Add(new KvsSinkDescriptionBuilder("cam-1", "eu-west-1") { Credentials = file }.ToString());
+            (await File.ReadAllTextAsync(file.FilePath!)).Should().Contain(TestCredentials.Token, "the file itself carries the token");
+            clock.Advance(TimeSpan.FromMinutes(10));
+            await file.ScheduledRefresh;
+            failing = true;
+            for (var i = 0; i < 50; i++)
+            {
+                clock.Advance(TimeSpan.FromSeconds(30));
+                await file.ScheduledRefresh;
+            }
+            _texts.Add(file.ToString());
+        }
+        await using (var refused = new KvsFileCredentialsHandler(new BasicAWSCredentials("AKIDBACKPACKTEST0001", TestCredentials.Secret), parent.Path, null, clock, _logs, environment))
+        {
+            await Record(() => refused.StartAsync());
+        }
+        await using (var malformed = new KvsFileCredentialsHandler(new SessionAWSCredentials("ASIABACKPACKTEST0002", TestCredentials.Secret, TestCredentials.Token + " x"), parent.Path, null, clock, _logs, KvsTestSupport.CleanEnvironment))
+        {
+            await Record(() => malformed.StartAsync());
+        }
+        await using (var tooLong = new KvsFileCredentialsHandler(new SessionAWSCredentials("ASIABACKPACKTEST0002", TestCredentials.Secret, TestCredentials.Token + new string('t', 2048)), parent.Path, null, clock, _logs, KvsTestSupport.CleanEnvironment))
+        {
+            await Record(() => tooLong.StartAsync());
+        }
+
+        _logs.Entries.Should().Contain(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("cannot renew", StringComparison.Ordinal));
+        _logs.Entries.Should().Contain(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Message.Contains("kvssink cannot stream", StringComparison.Ordinal));
+        _texts.Should().Contain(text => text.Contains("session token", StringComparison.Ordinal), "the malformed token's exception was recorded");
         var scanned = _texts.Concat(_logs.Lines).ToList();
         scanned.Should().HaveCountGreaterThan(20);
         foreach (var secret in new[] { TestCredentials.Secret, TestCredentials.Token, "SeCrEt/Kx9q2", "CanaryLeak" })

@@ -26,4 +26,25 @@ public sealed class PipelineDescriptionTests
     {
         PipelineDescription.Redact(description).Should().Be(expected);
     }
+
+    // kvssink descriptions as Backpack.Aws's KvsSinkDescriptionBuilder writes them: every secret property it can
+    // write is masked (keys, secrets and tokens are never quoted with escapes: AWS credentials have no quotes), the
+    // credential file's path and the iot-certificate structure (paths and names only) are kept.
+    [Theory]
+    [InlineData(
+        "h264parse ! video/x-h264,stream-format=avc,alignment=au ! kvssink stream-name=cam-1 aws-region=eu-west-1 storage-size=64 access-key=ASIAIOSFODNN7EXAMPLE secret-key=wJalrXUtnFEMI/K7MDENG+bPxRfiCY session-token=\"IQoJb3JpZ2lu+/EJr//==\"",
+        "h264parse ! video/x-h264,stream-format=avc,alignment=au ! kvssink stream-name=cam-1 aws-region=eu-west-1 storage-size=64 access-key=*** secret-key=*** session-token=***")]
+    [InlineData(
+        "kvssink stream-name=cam-1 aws-region=eu-west-1 access-key=AKIAIOSFODNN7EXAMPLE secret-key=wJalrXUtnFEMI/K7MDENG/bPxRfiCY session-token=\"\"",
+        "kvssink stream-name=cam-1 aws-region=eu-west-1 access-key=*** secret-key=*** session-token=***")]
+    [InlineData(
+        "kvssink stream-name=cam-1 aws-region=eu-west-1 fragment-duration=2000 key-frame-fragmentation=false credential-path=\"/tmp/my key dir \\\"q\\\"/backpack-kvssink-0a/credential\"",
+        "kvssink stream-name=cam-1 aws-region=eu-west-1 fragment-duration=2000 key-frame-fragmentation=false credential-path=\"/tmp/my key dir \\\"q\\\"/backpack-kvssink-0a/credential\"")]
+    [InlineData(
+        "kvssink stream-name=cam-1 aws-region=eu-west-1 iot-certificate=\"iot-certificate,endpoint=(string)x.credentials.iot.eu-west-1.amazonaws.com,cert-path=(string)\\\"/my certs/c.pem\\\",key-path=(string)\\\"/my certs/private key.pem\\\",ca-path=(string)ca.pem,role-aliases=(string)\\\"Role=a,b@c\\\",connection-timeout=(string)10\"",
+        "kvssink stream-name=cam-1 aws-region=eu-west-1 iot-certificate=\"iot-certificate,endpoint=(string)x.credentials.iot.eu-west-1.amazonaws.com,cert-path=(string)\\\"/my certs/c.pem\\\",key-path=(string)\\\"/my certs/private key.pem\\\",ca-path=(string)ca.pem,role-aliases=(string)\\\"Role=a,b@c\\\",connection-timeout=(string)10\"")]
+    public void Kvssink_descriptions_keep_paths_and_mask_every_credential(string description, string expected)
+    {
+        PipelineDescription.Redact(description).Should().Be(expected);
+    }
 }
