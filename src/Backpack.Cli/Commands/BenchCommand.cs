@@ -10,6 +10,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Whole-pipeline benchmarks; each prints its figures as key=value pairs on its last line.");
         command.Subcommands.Add(RtspLatencyBenchCommand.Create());
         command.Subcommands.Add(SkyLineBenchCommand.Create());
+        command.Subcommands.Add(RtspSwapBenchCommand.Create());
         return command;
     }
 }

@@ -28,25 +28,25 @@ namespace Backpack.Streaming.Rtsp;
 /// </remarks>
 public sealed class RtspSkyLine : SkyLine
 {
-    private const string SinkName = "backpack_rtsp_sink";
-
     private readonly Lock _mountGate = new();
-    private AppSink? _sink;
+    private readonly RtspMountOutput _output;
 
     internal RtspSkyLine(RtspServer server, string path, SkyLineOptions? options, ILoggerFactory loggerFactory)
         : base(options, loggerFactory)
     {
-        RequireElements("An RTSP stream", "h264parse", "appsink", "rtph264pay");
+        RequireElements("An RTSP stream", "appsrc", "rtph264pay");
         Server = server;
         Path = path;
-        // Nothing is encoded until a client asks for the stream.
-        OutputActive = false;
+        // Nothing is encoded until a client asks for the stream: the mount's output needs frames only while watched.
+        _output = new RtspMountOutput(Options.Name, loggerFactory);
         Mount = new RtspMount(
             path,
             server.Options.Transports,
             requireViewerRole: server.Options.Credentials is not null || server.Options.Certificate is not null,
-            OnMediaActiveChanged,
+            _output.SetWatched,
             Logger);
+        _output.Mount = Mount;
+        AttachPrimaryOutput(_output);
     }
 
     /// <summary>The server that serves this stream.</summary>
@@ -70,12 +70,6 @@ public sealed class RtspSkyLine : SkyLine
     public override string ToString() => $"RtspSkyLine {Url} ({State}, {ClientCount} client(s))";
 
     /// <inheritdoc/>
-    protected override string GetOutputDescription(StreamFormat format) =>
-        // Access units in byte-stream form with SPS/PPS before every key frame, for rtph264pay in the media.
-        "h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au " +
-        $"! appsink name={SinkName} sync=false async=false max-buffers=4 drop=true enable-last-sample=false";
-
-    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -87,41 +81,8 @@ public sealed class RtspSkyLine : SkyLine
         }
     }
 
-    private protected override void OnPipelineCreated(Pipeline pipeline)
-    {
-        _sink = pipeline.GetAppSink(SinkName);
-        _sink.OnNewSample(HandEncodedFrame);
-    }
-
-    private protected override void OnPipelineStopping(Pipeline pipeline)
-    {
-        _sink?.Dispose();
-        _sink = null;
-    }
-
     /// <summary>A client started playing: give it a key frame to start decoding from.</summary>
-    internal void OnClientPlays() => RequestKeyFrame();
-
-    /// <summary>On the encoder's streaming thread: the next access unit goes to every client's media.</summary>
-    private void HandEncodedFrame(AppSink sink)
-    {
-        using (sink.Handle.Lease(out var appsink))
-        {
-            var sample = GstApp.AppSinkTryPullSample(appsink, 0);
-            if (sample == 0)
-            {
-                return;
-            }
-            try
-            {
-                Mount.Push(sample);
-            }
-            finally
-            {
-                Gst.MiniObjectUnref(sample);
-            }
-        }
-    }
+    internal void OnClientPlays() => _output.AskForKeyFrame();
 
     private protected override void OnStateChanged(SkyLineStateChangedEventArgs change) => SyncMount();
 
@@ -134,15 +95,6 @@ public sealed class RtspSkyLine : SkyLine
             {
                 Server.Mount(this);
             }
-        }
-    }
-
-    private void OnMediaActiveChanged(bool active)
-    {
-        OutputActive = active;
-        if (active)
-        {
-            RequestKeyFrame();
         }
     }
 

@@ -1,16 +1,13 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
-using Backpack.Streaming.GStreamer;
-using Backpack.Streaming.GStreamer.Native;
-using Backpack.Streaming.Runtime;
+using Backpack.Streaming.Outputs;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.SkyLines;
 
 /// <summary>
 /// A SkyLine that records to Matroska or MP4 files, as one file per session or split into segments
-/// of a given duration. A recorder never overwrites a file it wrote itself: each session (each
-/// start and each restart after an error) and each segment goes to a file of its own.
+/// of a given duration: a SkyLine whose output is a <see cref="RecorderOutput"/>. A recorder never
+/// overwrites a file it wrote itself: each session (each start and each restart after an error) and
+/// each segment goes to a file of its own.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,7 +17,11 @@ namespace Backpack.Streaming.SkyLines;
 /// Without a placeholder, the first file has the path as given and later ones get <c>-1</c>,
 /// <c>-2</c>, … before the extension (segments: <c>-00000</c>, <c>-00001</c>, …).
 /// </para>
-/// <para>Presentation times start at zero in each file. Thread safety as <see cref="SkyLine"/>.</para>
+/// <para>
+/// Presentation times start at zero in each file. Other outputs may be attached too (<see cref="SkyLine.Attach"/>):
+/// they share the one encoder. A failure of the recording is the SkyLine's: it moves to
+/// <see cref="SkyLineState.Error"/> and restarts as configured. Thread safety as <see cref="SkyLine"/>.
+/// </para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -29,15 +30,9 @@ namespace Backpack.Streaming.SkyLines;
 /// recorder.StartStreaming(fps: 15, width: 1280, height: 720);
 /// </code>
 /// </example>
-public sealed partial class RecorderSkyLine : SkyLine
+public sealed class RecorderSkyLine : SkyLine
 {
-    private const string MuxerName = "backpack_recorder";
-    private readonly Lock _filesGate = new();
-    private readonly List<string> _completedFiles = [];
-    private readonly string _path;
-    private readonly bool _hasPattern;
-    private SignalConnection? _naming;
-    private int _fileIndex;
+    private readonly RecorderOutput _output;
 
     /// <summary>Prepares a recorder.</summary>
     /// <param name="path">The file path or file-name pattern (see the remarks); its directory must exist.</param>
@@ -46,136 +41,25 @@ public sealed partial class RecorderSkyLine : SkyLine
     /// <param name="options">How to stream; null for the defaults.</param>
     /// <param name="loggerFactory">Where logs go; null for none.</param>
     /// <exception cref="ArgumentException">The path is empty, its directory does not exist, its pattern is malformed, the container cannot be told from the extension, or the segment duration is out of range.</exception>
-    /// <exception cref="GStreamerUnavailableException">GStreamer or a muxer is not installed; the message names the Debian package.</exception>
+    /// <exception cref="Runtime.GStreamerUnavailableException">GStreamer or a muxer is not installed; the message names the Debian package.</exception>
     public RecorderSkyLine(
         string path, RecordingContainer? container = null, TimeSpan? segmentDuration = null,
         SkyLineOptions? options = null, ILoggerFactory? loggerFactory = null)
         : base(options, loggerFactory)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (directory is null || !Directory.Exists(directory))
-        {
-            throw new ArgumentException($"The directory of '{path}' does not exist; expected a path in an existing directory.", nameof(path));
-        }
-        _hasPattern = path.Contains('{', StringComparison.Ordinal);
-        if (_hasPattern)
-        {
-            try
-            {
-                _ = string.Format(CultureInfo.InvariantCulture, path, 0, DateTime.Now);
-            }
-            catch (FormatException exception)
-            {
-                throw new ArgumentException(
-                    $"'{path}' is not a valid file-name pattern: {exception.Message} Expected placeholders {{0}} (file number) and {{1}} (opening time), such as 'cam-{{0:D5}}.mkv'; write {{{{ and }}}} for braces.",
-                    nameof(path), exception);
-            }
-        }
-        Container = container ?? FromExtension(path);
-        if (segmentDuration is { } duration && (duration < TimeSpan.FromSeconds(1) || duration > TimeSpan.FromHours(24)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(segmentDuration), duration, "Expected a segment duration from 1 second to 24 hours, or null for one file per session.");
-        }
-        SegmentDuration = segmentDuration;
-        _path = System.IO.Path.GetFullPath(path);
-        RequireElements("Recording", "h264parse", "splitmuxsink", Muxer);
+        _output = new RecorderOutput(path, container, segmentDuration, Options.Name, Options.TimeProvider, loggerFactory);
+        AttachPrimaryOutput(_output);
     }
 
     /// <summary>The path or pattern files are named from (full path).</summary>
-    public string Path => _path;
+    public string Path => _output.Path;
 
     /// <summary>The file format.</summary>
-    public RecordingContainer Container { get; }
+    public RecordingContainer Container => _output.Container;
 
     /// <summary>The duration of each file, or null for one file per session.</summary>
-    public TimeSpan? SegmentDuration { get; }
+    public TimeSpan? SegmentDuration => _output.SegmentDuration;
 
     /// <summary>The files closed so far (complete and playable), in order.</summary>
-    public IReadOnlyList<string> CompletedFiles
-    {
-        get
-        {
-            lock (_filesGate)
-            {
-                return [.. _completedFiles];
-            }
-        }
-    }
-
-    private string Muxer => Container == RecordingContainer.Mp4 ? "mp4mux" : "matroskamux";
-
-    /// <inheritdoc/>
-    protected override string GetOutputDescription(StreamFormat format)
-    {
-        var split = SegmentDuration is { } duration
-            ? string.Create(CultureInfo.InvariantCulture, $" max-size-time={(ulong)duration.Ticks * 100} send-keyframe-requests=true")
-            : string.Empty;
-        // The file names come from the format-location signal (see OnPipelineCreated), never from location.
-        return $"h264parse ! splitmuxsink name={MuxerName} muxer-factory={Muxer} async-finalize=false{split}";
-    }
-
-    private protected override bool TimestampsStartAtZero => true;
-
-    private protected override unsafe void OnPipelineCreated(Pipeline pipeline)
-    {
-        using var muxer = pipeline.GetElement(MuxerName);
-        _naming = SignalConnection.Connect(muxer, "format-location", (nint)(delegate* unmanaged<nint, uint, nint, nint>)&FormatLocation, this);
-    }
-
-    private protected override void OnPipelineStopping(Pipeline pipeline)
-    {
-        _naming?.Dispose();
-        _naming = null;
-    }
-
-    private protected override void OnElementMessage(BusMessage message)
-    {
-        if (message.StructureName == "splitmuxsink-fragment-closed" && message.GetString("location") is { } location)
-        {
-            lock (_filesGate)
-            {
-                _completedFiles.Add(location);
-            }
-            LogFileClosed(Logger, Options.Name, location);
-        }
-    }
-
-    /// <summary>The name of the next file: the pattern formatted, or the plain path with a number from the second file on.</summary>
-    internal string NextFileName()
-    {
-        var index = Interlocked.Increment(ref _fileIndex) - 1;
-        if (_hasPattern)
-        {
-            return string.Format(CultureInfo.InvariantCulture, _path, index, Options.TimeProvider.GetLocalNow().DateTime);
-        }
-        if (SegmentDuration is null && index == 0)
-        {
-            return _path;
-        }
-        var suffix = SegmentDuration is null
-            ? index.ToString(CultureInfo.InvariantCulture)
-            : index.ToString("D5", CultureInfo.InvariantCulture);
-        var directory = System.IO.Path.GetDirectoryName(_path)!;
-        return System.IO.Path.Combine(directory, $"{System.IO.Path.GetFileNameWithoutExtension(_path)}-{suffix}{System.IO.Path.GetExtension(_path)}");
-    }
-
-    [UnmanagedCallersOnly]
-    private static unsafe nint FormatLocation(nint splitmux, uint fragment, nint state) =>
-        // On a failure splitmuxsink falls back to its location property.
-        NativeBoundary.Enter<RecorderSkyLine, uint, nint>("splitmuxsink format-location", state, fragment, &FormatLocation, 0);
-
-    private static nint FormatLocation(RecorderSkyLine recorder, uint fragment) => GLib.StrDup(recorder.NextFileName());
-
-    private static RecordingContainer FromExtension(string path) =>
-        System.IO.Path.GetExtension(path).ToUpperInvariant() switch
-        {
-            ".MKV" or ".MKA" or ".WEBM" => RecordingContainer.Matroska,
-            ".MP4" or ".M4V" or ".MOV" => RecordingContainer.Mp4,
-            var other => throw new ArgumentException(
-                $"The container cannot be told from the extension '{other}' of '{path}'; use .mkv or .mp4, or pass the container.", nameof(path)),
-        };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recorder {Name} closed {File}")]
-    private static partial void LogFileClosed(ILogger logger, string name, string file);
+    public IReadOnlyList<string> CompletedFiles => _output.CompletedFiles;
 }

@@ -1,4 +1,5 @@
 using Backpack.Streaming.GStreamer;
+using Backpack.Streaming.Outputs;
 using Backpack.Streaming.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +23,12 @@ namespace Backpack.Streaming.SkyLines;
 /// rtph264pay config-interval=1 ! udpsink host=192.0.2.10 port=5000
 /// </code>
 /// </example>
-/// <remarks>Thread safety as <see cref="SkyLine"/>. Property values that look like secrets (keys, tokens, passwords, credentials in URLs) are masked in logs and messages.</remarks>
+/// <remarks>
+/// A SkyLine whose output is a <see cref="SinkOutput"/> with that description; other outputs may be attached too and
+/// share the one encoder. A failure of the sink is the SkyLine's: it moves to <see cref="SkyLineState.Error"/> and
+/// restarts as configured. Thread safety as <see cref="SkyLine"/>. Property values that look like secrets (keys,
+/// tokens, passwords, credentials in URLs) are masked in logs and messages.
+/// </remarks>
 public sealed class SinkSkyLine : SkyLine
 {
     private readonly string _sinkDescription;
@@ -36,13 +42,12 @@ public sealed class SinkSkyLine : SkyLine
     public SinkSkyLine(string sinkDescription, SkyLineOptions? options = null, ILoggerFactory? loggerFactory = null)
         : base(options, loggerFactory)
     {
-        ValidateOutputDescription(sinkDescription, nameof(sinkDescription));
+        ArgumentException.ThrowIfNullOrWhiteSpace(sinkDescription);
+        SinkOutput.Validate(sinkDescription, nameof(sinkDescription));
         _sinkDescription = sinkDescription;
+        AttachPrimaryOutput(new SinkOutput(Options.Name, sinkDescription, loggerFactory));
     }
 
     /// <summary>The sink description with secret-looking property values masked.</summary>
     public override string ToString() => $"SinkSkyLine {Options.Name}: {PipelineDescription.Redact(_sinkDescription)}";
-
-    /// <inheritdoc/>
-    protected override string GetOutputDescription(StreamFormat format) => _sinkDescription;
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Backpack.Streaming.SkyLines;
 
 /// <summary>What a SkyLine logs, generated once (no formatting cost when the level is off).</summary>
-public abstract partial class SkyLine
+public partial class SkyLine
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "SkyLine {Name} encodes with the given description {Encoder}")]
     private static partial void LogEncoderGiven(ILogger logger, string name, string encoder);
@@ -58,6 +58,9 @@ public abstract partial class SkyLine
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SkyLine {Name}: the encoder {Encoder} failed ({Reason}); falling back to x264enc for good")]
     private static partial void LogEncoderFallBack(ILogger logger, string name, string encoder, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SkyLine {Name}: the output {Output} did not finish within {Seconds} s of the stop; what it writes may be incomplete")]
+    private static partial void LogOutputSlowToFinish(ILogger logger, string name, string output, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SkyLine {Name}: an asynchronous stop still drains after its timeouts; going on without it")]
     private static partial void LogPendingStopSlow(ILogger logger, string name);

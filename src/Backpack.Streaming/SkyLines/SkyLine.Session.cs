@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.GStreamer.Native;
+using Backpack.Streaming.Outputs;
 
 namespace Backpack.Streaming.SkyLines;
 
-public abstract partial class SkyLine
+public partial class SkyLine
 {
     /// <summary>
     /// One pipeline's life: from the format chosen at start to teardown. Owns the pipeline, its bus
@@ -29,6 +30,13 @@ public abstract partial class SkyLine
         private AppSrc? _source;
         private PadProbe? _probe;
         private PadProbe? _rawProbe;
+        private AppSink? _units;
+        private nint _lastCaps;
+        private H264Configuration? _configuration;
+        private long _slotZeroTimestamp;
+        private long _ptsBase;
+        private long _outputShift;
+        private int _outputShiftKnown;
         private BusWatcher? _bus;
         private Thread? _pump;
         private ITimer? _repeatTimer;
@@ -86,19 +94,23 @@ public abstract partial class SkyLine
         internal unsafe void Start()
         {
             _owner.OnStarting(Format);
-            var output = _owner.GetOutputDescription(Format);
             var width = Format.Width.ToString(CultureInfo.InvariantCulture);
             var height = Format.Height.ToString(CultureInfo.InvariantCulture);
             var encoder = _owner.EncoderDescription(Format);
             StartFailureSource = null;
             Interlocked.Exchange(ref _enteredEncoder, 0);
             Interlocked.Exchange(ref _leftEncoder, 0);
+            Volatile.Write(ref _outputShiftKnown, 0);
             // The appsrc blocks the feeding thread (never Put) when two frames wait for the encoder;
             // videoscale and videoconvert pass frames of the stream's size through untouched.
             var description =
                 $"appsrc name={SourceName} is-live=true format=time do-timestamp=false block=true max-buffers=2 max-bytes=0 caps=\"{Caps(Layout)}\" " +
                 $"! videoscale name={ScaleName} add-borders=false ! videoconvert name={ConvertName} ! capsfilter name={RawName} caps=\"video/x-raw,width={width},height={height},pixel-aspect-ratio=1/1\" " +
-                $"! bin.( name={EncoderBinName} {encoder} ) ! identity name={EncodedName} ! {output}";
+                $"! bin.( name={EncoderBinName} {encoder} ) ! identity name={EncodedName} " +
+                // Access units in AVCC form with SPS/PPS in the caps and in-band before every key frame (for late joiners),
+                // handed to the outputs from the appsink's streaming thread; the sink never waits for the clock.
+                $"! h264parse config-interval=-1 ! video/x-h264,stream-format=avc,alignment=au " +
+                $"! appsink name={UnitsName} sync=false async=false max-buffers=8 drop=false enable-last-sample=false";
             var logger = _owner.Logger;
             if (logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             {
@@ -119,18 +131,18 @@ public abstract partial class SkyLine
             {
                 ThreadNiceness.Apply(_pipeline, _owner._options.StreamingThreadNiceness);
             }
-            _owner.OnPipelineCreated(_pipeline);
+            _units = _pipeline.GetAppSink(UnitsName);
+            _units.OnNewSample(sink => _owner.Dispatch(this, sink));
             if (_pipeline.SetState(Gst.State.Playing) == Gst.StateChangeReturn.Failure)
             {
                 var error = _pipeline.TryPopError();
                 StartFailureSource = error?.SourcePath;
-                _owner.OnPipelineStopping(_pipeline);
                 ReleaseNative();
                 throw new GStreamerException(error?.Text ?? "the pipeline refused to play");
             }
             _bus = new BusWatcher(
                 _pipeline,
-                Gst.MessageType.Error | Gst.MessageType.Warning | Gst.MessageType.Eos | Gst.MessageType.Element,
+                Gst.MessageType.Error | Gst.MessageType.Warning | Gst.MessageType.Eos,
                 HandleMessage, $"SkyLine {_owner._options.Name} bus", _owner.Logger);
             _repeatTimer = _owner._clock.CreateTimer(static state => ((Session)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _pump = new Thread(Pump) { IsBackground = true, Name = $"SkyLine {_owner._options.Name} feed" };
@@ -160,8 +172,11 @@ public abstract partial class SkyLine
         }
 
         /// <summary>Asks the encoder for a key frame through the probe's pad.</summary>
-        internal bool RequestKeyFrame() =>
-            _probe is { } probe && probe.PushUpstreamEvent(GstVideo.EventNewUpstreamForceKeyUnit(Gst.ClockTimeNone, allHeaders: true, 0));
+        internal bool RequestKeyFrame() => RequestKeyFrameAt(Gst.ClockTimeNone);
+
+        /// <summary>Asks the encoder for a key frame at the first frame of this pipeline time or later (nanoseconds; ClockTimeNone: at once).</summary>
+        internal bool RequestKeyFrameAt(ulong pipelineTime) =>
+            _probe is { } probe && probe.PushUpstreamEvent(GstVideo.EventNewUpstreamForceKeyUnit(pipelineTime, allHeaders: true, 0));
 
         /// <summary>
         /// Ends the session. With <paramref name="drain"/>, queued frames are encoded and the output is
@@ -193,6 +208,9 @@ public abstract partial class SkyLine
                 }
             }
             Finish();
+            // Nothing of this session can be dispatched any more: the outputs finish (files closed) in what is left of the timeout.
+            var remaining = timeout - _owner._clock.GetElapsedTime(started);
+            _owner.EndOutputs(drain && _endOfStream.IsSet, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
             return Interlocked.Read(ref _lost);
         }
 
@@ -231,6 +249,8 @@ public abstract partial class SkyLine
             }
             // Disposing the pipeline sets it to NULL and joins the bus thread: blocking work, not for the caller's thread.
             await Task.Run(Finish, CancellationToken.None).ConfigureAwait(false);
+            var remaining = timeout - _owner._clock.GetElapsedTime(started);
+            await _owner.EndOutputsAsync(drain && !cancelled && _endOfStream.IsSet, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             return Interlocked.Read(ref _lost);
         }
@@ -255,14 +275,7 @@ public abstract partial class SkyLine
             return true;
         }
 
-        private void Finish()
-        {
-            if (_pipeline is { } pipeline)
-            {
-                _owner.OnPipelineStopping(pipeline);
-            }
-            ReleaseNative();
-        }
+        private void Finish() => ReleaseNative();
 
         /// <summary>
         /// The feeding thread is stuck inside GStreamer even after a flush: freeing the pipeline under it could
@@ -292,12 +305,14 @@ public abstract partial class SkyLine
             _bus?.Dispose();
             _probe?.Dispose();
             _rawProbe?.Dispose();
+            _units?.Dispose();
             _source?.Dispose();
             _pipeline?.Dispose();
             _repeatTimer = null;
             _bus = null;
             _probe = null;
             _rawProbe = null;
+            _units = null;
             _source = null;
             _pipeline = null;
         }
@@ -328,9 +343,7 @@ public abstract partial class SkyLine
                         _owner.OnSessionFailed(this, "the output ended the stream", encoderAtFault: false);
                     }
                     break;
-                case Gst.MessageType.Element:
-                    _owner.OnElementMessage(message);
-                    break;
+
             }
         }
 
@@ -417,6 +430,8 @@ public abstract partial class SkyLine
                         if (number == 0)
                         {
                             ptsBase = PresentationBase(slot.Timestamp);
+                            Volatile.Write(ref _ptsBase, (long)ptsBase);
+                            Volatile.Write(ref _slotZeroTimestamp, slot.Timestamp);
                         }
                         if (last is not null)
                         {
@@ -504,10 +519,69 @@ public abstract partial class SkyLine
             return source.Push(buffer) == Gst.FlowReturn.Ok;
         }
 
-        /// <summary>Where slot 0 lies in the pipeline's time: zero for files, the running time of the first frame's put moment for live outputs.</summary>
+        /// <summary>
+        /// The clock timestamp (<see cref="TimeProvider.GetTimestamp"/>) of an encoded frame: the put moment of slot 0
+        /// plus the frame's place on the timeline. On the streaming thread.
+        /// </summary>
+        internal long TimestampOf(ulong pts)
+        {
+            var offsetNanoseconds = (long)EncoderInputTimeOf(pts) - Volatile.Read(ref _ptsBase);
+            return Volatile.Read(ref _slotZeroTimestamp) + (long)((Int128)offsetNanoseconds * _owner._clock.TimestampFrequency / 1_000_000_000);
+        }
+
+        /// <summary>
+        /// The time a frame had when it entered the encoder, from the time it left with: encoders may shift their output
+        /// (x264enc adds 1000 hours, so that decoding times are never negative). The shift is learnt from the first frame
+        /// encoded, which is the first that entered. On the streaming thread.
+        /// </summary>
+        internal ulong EncoderInputTimeOf(ulong outputPts)
+        {
+            if (Volatile.Read(ref _outputShiftKnown) == 0)
+            {
+                Volatile.Write(ref _outputShift, (long)outputPts - Volatile.Read(ref _ptsBase));
+                Volatile.Write(ref _outputShiftKnown, 1);
+            }
+            return (ulong)((long)outputPts - Volatile.Read(ref _outputShift));
+        }
+
+        /// <summary>One period of the stream's frame rate.</summary>
+        internal TimeSpan FramePeriod => TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond * (double)_fpsDenominator / _fpsNumerator));
+
+        /// <summary>
+        /// The codec configuration the caps of an encoded sample describe (the AVCDecoderConfigurationRecord in
+        /// <c>codec_data</c>), read again only when the caps change; null when they hold none. On the streaming thread.
+        /// </summary>
+        internal H264Configuration? ConfigurationOf(nint caps)
+        {
+            if (caps == _lastCaps && _configuration is not null)
+            {
+                return _configuration;
+            }
+            _lastCaps = caps;
+            if (caps == 0)
+            {
+                return _configuration;
+            }
+            var structure = Gst.CapsGetStructure(caps, 0);
+            var value = Gst.StructureGetValue(structure, "codec_data");
+            var buffer = value == 0 ? 0 : Gst.ValueGetBoxedAt(value);
+            if (buffer == 0 || !Gst.StructureGetInt(structure, "width", out var width) || !Gst.StructureGetInt(structure, "height", out var height))
+            {
+                return _configuration;
+            }
+            var parsed = H264Configuration.Parse(new BufferView(buffer).ToArray(), width, height);
+            // The same configuration in new caps is the same stream: outputs are not restarted for it.
+            if (!parsed.Equals(_configuration))
+            {
+                _configuration = parsed;
+            }
+            return _configuration;
+        }
+
+        /// <summary>Where slot 0 lies in the pipeline's time: the running time of the first frame's put moment.</summary>
         private ulong PresentationBase(long firstTimestamp)
         {
-            if (_owner.TimestampsStartAtZero || _pipeline?.RunningTime is not { } now)
+            if (_pipeline?.RunningTime is not { } now)
             {
                 return 0;
             }

@@ -4,7 +4,7 @@ using Backpack.Streaming.GStreamer.Native;
 namespace Backpack.Streaming.SkyLines;
 
 /// <summary>The frame path and the life of pipelines: warmup, queueing, sessions, errors and restarts.</summary>
-public abstract partial class SkyLine
+public partial class SkyLine
 {
     private bool Enqueue(ReadOnlySpan<byte> bgr, int width, int height, int stride, long timestamp)
     {
@@ -227,6 +227,7 @@ public abstract partial class SkyLine
             try
             {
                 session.Start();
+                PrepareOutputs(session.Format);
                 LogStreaming(Logger, _options.Name, session.Format, EncoderElement);
                 failure = null;
                 return true;

@@ -47,7 +47,7 @@ namespace Backpack.Streaming.SkyLines;
 /// skyLine.StopStreaming();                 // the file is complete
 /// </code>
 /// </example>
-public abstract partial class SkyLine : IDisposable, IAsyncDisposable
+public partial class SkyLine : IDisposable, IAsyncDisposable
 {
     /// <summary>Passed to <see cref="StartStreaming"/>: keep the value of the last session (initially the options' value).</summary>
     public const int UseLastValue = -1;
@@ -61,6 +61,7 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     private const string ScaleName = "backpack_scale";
     private const string ConvertName = "backpack_convert";
     private const string EncoderBinName = "backpack_encoder";
+    private const string UnitsName = "backpack_units";
 
     private readonly SkyLineOptions _options;
     private readonly TimeProvider _clock;
@@ -77,9 +78,13 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     private static readonly TimeSpan PendingStopMargin = TimeSpan.FromSeconds(10);
     private volatile Signal? _pendingStop;
     private int _buffersBeingPrepared;
+    private readonly Action<Outputs.EncodedFrame> _releaseFrame;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly long _monoAnchor;
+    private readonly DateTimeOffset _wallAnchor;
     private volatile int _state = (int)SkyLineState.Stopped;
     private volatile Session? _session;
-    private volatile bool _outputActive = true;
+    private volatile bool _outputActive;
     private int _outputWasIdle;
     private double? _frameRate;
     private int? _width;
@@ -109,7 +114,7 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     /// <param name="loggerFactory">Where logs go; null for none.</param>
     /// <exception cref="GStreamerUnavailableException">GStreamer or an element is missing; the message names the Debian package.</exception>
     /// <exception cref="ArgumentException">The options are inconsistent, or the encoder description does not parse.</exception>
-    protected SkyLine(SkyLineOptions? options, ILoggerFactory? loggerFactory)
+    public SkyLine(SkyLineOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         _options = options ?? new SkyLineOptions();
         if (_options.MaxRestartDelay < _options.RestartDelay)
@@ -119,7 +124,12 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
                 nameof(options));
         }
         _clock = _options.TimeProvider;
+        _releaseFrame = ReleaseFrame;
+        // Wall-clock times of frames come from the monotonic clock anchored once: a step of the system clock never moves them back.
+        _monoAnchor = _clock.GetTimestamp();
+        _wallAnchor = _clock.GetUtcNow();
         loggerFactory ??= NullLoggerFactory.Instance;
+        _loggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger(GetType().FullName ?? nameof(SkyLine));
         _events = new EventDispatcher<SkyLineStateChangedEventArgs>(this, Logger, $"SkyLine {_options.Name}");
         GStreamerRuntime.EnsureInitialized();
@@ -252,6 +262,8 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
         ValidateFrameRate(fps, nameof(fps), allowLast: true);
         ValidateDimension(width, nameof(width), allowLast: true);
         ValidateDimension(height, nameof(height), allowLast: true);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        AttachDescribedOutputOnce();
         var changes = new List<SkyLineStateChangedEventArgs?>(2);
         lock (_lifecycle)
         {
@@ -436,6 +448,7 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
         {
             return;
         }
+        DetachOutputs();
         _pool.Dispose();
         _meter.Dispose();
     }
@@ -474,12 +487,14 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// The GStreamer description of the output: what follows the encoder, which produces H.264
-    /// (<c>video/x-h264</c>, access units). For example <c>h264parse ! matroskamux ! filesink location=out.mkv</c>
-    /// or <c>kvssink stream-name=cam1</c>. Called before each pipeline is built (each start and restart).
+    /// For a SkyLine subclass whose output is a GStreamer description: what takes the encoded H.264
+    /// (<c>video/x-h264</c> in AVCC form, access units), such as <c>h264parse ! matroskamux ! filesink location=out.mkv</c>
+    /// or <c>kvssink stream-name=cam1</c>. When it returns a description at the first start, the SkyLine attaches a
+    /// primary <see cref="Outputs.SinkOutput"/> that asks for it before each stream (each start and restart). The default
+    /// returns null: the SkyLine sends only to the outputs attached to it.
     /// </summary>
     /// <param name="format">The format of the stream about to start.</param>
-    protected abstract string GetOutputDescription(StreamFormat format);
+    protected virtual string? GetOutputDescription(StreamFormat format) => null;
 
     /// <summary>
     /// Called before each pipeline is built (each start and restart), on the thread that builds it:
@@ -517,12 +532,11 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
         GStreamerRuntime.RequireElements(elements, purpose);
     }
 
-    // ---- seams for outputs in this assembly (RTSP) -------------------------------------------------
+    // ---- seams for outputs in this assembly -------------------------------------------------
 
     /// <summary>
     /// Whether frames reach the encoder. While false, Put still takes frames (cheaply: no copy) and
-    /// nothing is encoded; when it turns true again the encoder is asked for a key frame. For outputs
-    /// that know when nobody watches.
+    /// nothing is encoded. Follows the attached outputs (<see cref="UpdateOutputActivity"/>).
     /// </summary>
     private protected bool OutputActive
     {
@@ -538,30 +552,6 @@ public abstract partial class SkyLine : IDisposable, IAsyncDisposable
             _session?.Wake();
         }
     }
-
-    /// <summary>Whether presentation times start at zero (files) rather than at the pipeline's running time (live outputs).</summary>
-    private protected virtual bool TimestampsStartAtZero => false;
-
-    /// <summary>
-    /// Called on the building thread once a pipeline is parsed, before it plays and before frames
-    /// flow: connect to signals and callbacks of the output's elements here.
-    /// </summary>
-    private protected virtual void OnPipelineCreated(Pipeline pipeline)
-    {
-    }
-
-    /// <summary>Called before a pipeline is torn down (stop, error, dispose).</summary>
-    private protected virtual void OnPipelineStopping(Pipeline pipeline)
-    {
-    }
-
-    /// <summary>A bus message of type ELEMENT from the running pipeline, on the bus thread (such as splitmuxsink's fragment-closed).</summary>
-    private protected virtual void OnElementMessage(BusMessage message)
-    {
-    }
-
-    /// <summary>Asks the encoder for a key frame (with SPS/PPS) as soon as possible; false when no pipeline runs.</summary>
-    private protected bool RequestKeyFrame() => _session?.RequestKeyFrame() ?? false;
 
     // ---- validation shared with the options ------------------------------------------------------------
 

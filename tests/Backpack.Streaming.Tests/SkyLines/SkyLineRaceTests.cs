@@ -16,9 +16,8 @@ public sealed class SkyLineRaceTests
     [Fact]
     public void Put_from_four_threads_while_another_starts_and_stops_thousands_of_times_and_then_disposes_never_throws_nor_deadlocks()
     {
-        // A pass-through "encoder" keeps each cycle cheap so that thousands of them fit in a test run; the
-        // SkyLine's own machinery (queue, sessions, feeding thread, timers, bus) is the same as with x264.
-        var skyLine = new SinkSkyLine("fakesink", new SkyLineOptions { Encoder = "identity", MaxQueuedFrames = 4, WarmupFrames = 2, StopTimeout = TimeSpan.FromSeconds(2) });
+        // Tiny frames keep each cycle cheap so that thousands of them fit in a test run.
+        var skyLine = new SinkSkyLine("fakesink", new SkyLineOptions { MaxQueuedFrames = 4, WarmupFrames = 2, StopTimeout = TimeSpan.FromSeconds(2) });
         var failures = new ConcurrentQueue<Exception>();
         using var stop = new CancellationTokenSource();
         long taken = 0, refusedAfterDispose = 0;
@@ -100,7 +99,6 @@ public sealed class SkyLineRaceTests
         var logger = new CapturingLogger();
         using var skyLine = new SinkSkyLine("identity error-after=40 ! fakesink", new SkyLineOptions
         {
-            Encoder = "identity",
             MaxQueuedFrames = 2,
             RestartDelay = TimeSpan.FromMilliseconds(1),
             MaxRestartDelay = TimeSpan.FromMilliseconds(5),
@@ -142,7 +140,7 @@ public sealed class SkyLineRaceTests
         // .NET's timers may call back after they were disposed (a callback already on its way): this clock
         // keeps every callback it was given, and the test calls them all once everything is stopped.
         var clock = new LateTimerClock();
-        var skyLine = new SinkSkyLine("identity error-after=3 ! fakesink", new SkyLineOptions { TimeProvider = clock, Encoder = "identity", RestartDelay = TimeSpan.FromHours(1), MaxRestartDelay = TimeSpan.FromHours(1) });
+        var skyLine = new SinkSkyLine("identity error-after=3 ! fakesink", new SkyLineOptions { TimeProvider = clock, RestartDelay = TimeSpan.FromHours(1), MaxRestartDelay = TimeSpan.FromHours(1) });
         using var watch = new SkyLineWatch(skyLine);
         using var frame = TestFrames.Numbered(64, 48, 1);
         skyLine.StartStreaming(fps: 1000, width: 64, height: 48);

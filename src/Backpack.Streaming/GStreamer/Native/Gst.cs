@@ -162,6 +162,10 @@ internal static partial class Gst
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_pad_remove_probe")]
     internal static partial void PadRemoveProbe(nint pad, nuint id);
 
+    /// <summary>The event of a probe's info (borrowed), or 0 when the probe carries something else.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_pad_probe_info_get_event")]
+    internal static partial nint PadProbeInfoGetEvent(nint info);
+
     /// <summary>The buffer of a probe's info (borrowed), or 0 when the probe carries something else.</summary>
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_pad_probe_info_get_buffer")]
     internal static partial nint PadProbeInfoGetBuffer(nint info);

@@ -15,4 +15,16 @@ internal static partial class Gst
     /// <summary>Sets a field to a copy of the value.</summary>
     [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_structure_set_value", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial void StructureSetValue(nint structure, string field, ref GObject.Value value);
+
+    /// <summary>The value of a field (borrowed: valid while the structure is), or 0 when there is none.</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_structure_get_value", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint StructureGetValue(nint structure, string field);
+
+    /// <summary>The boxed pointer of a GValue given by address (such as the GstBuffer of a <c>codec_data</c> field), borrowed.</summary>
+    [LibraryImport(NativeLibraries.GObject, EntryPoint = "g_value_get_boxed")]
+    internal static partial nint ValueGetBoxedAt(nint value);
+
+    /// <summary>A new sample holding a reference to the buffer and the caps (either may be 0).</summary>
+    [LibraryImport(NativeLibraries.GStreamer, EntryPoint = "gst_sample_new")]
+    internal static partial nint SampleNew(nint buffer, nint caps, nint segment, nint info);
 }
