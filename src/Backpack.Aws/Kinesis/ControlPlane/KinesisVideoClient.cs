@@ -78,8 +78,8 @@ public sealed class KinesisVideoClient : IDisposable
     }
 
     /// <summary>
-    /// Creates a stream (<c>POST /createStream</c>; IAM action <c>kinesisvideo:CreateStream</c>, and <c>kinesisvideo:TagStream</c>
-    /// when tags are given). The call is asynchronous: the stream is <c>CREATING</c> at first and takes media once
+    /// Creates a stream (<c>POST /createStream</c>; IAM action <c>kinesisvideo:CreateStream</c>; a policy that restricts tagging
+    /// may also want <c>kinesisvideo:TagStream</c> for tags given here). The call is asynchronous: the stream is <c>CREATING</c> at first and takes media once
     /// <see cref="DescribeStreamAsync"/> reports it <c>ACTIVE</c>.
     /// </summary>
     /// <param name="streamName">The stream's name: 1 to 256 letters, digits, <c>_</c>, <c>.</c> or <c>-</c>.</param>
