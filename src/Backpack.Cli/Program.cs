@@ -42,6 +42,7 @@ internal static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(IdentityCommand.Create());
+        root.Subcommands.Add(KvsUrlCommand.Create());
         root.Subcommands.Add(RtspManifestCommand.Create());
         return root;
     }

@@ -17,6 +17,8 @@ internal static class AwsErrors
         "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure",
         "InternalServerError", "InternalServerException", "InternalServiceFault", "ServiceUnavailable", "ServiceUnavailableException",
         "IDPCommunicationError",
+        // Kinesis Video Streams throttles with HTTP 400 and this code (botocore kinesisvideo service-2.json).
+        "ClientLimitExceededException",
     };
 
     /// <summary>True when the call may succeed if tried again: HTTP 429 or 5xx, or a throttling or transient error code.</summary>
@@ -43,7 +45,8 @@ internal static class AwsErrors
         string? code = null;
         string? message = null;
         var requestId = RequestId(response);
-        if (response.Headers.TryGetValues("x-amzn-ErrorType", out var errorTypes))
+        // Kinesis Video Streams documents its error type header as x-amz-ErrorType (API_reader_GetHLSStreamingSessionURL.md).
+        if (response.Headers.TryGetValues("x-amzn-ErrorType", out var errorTypes) || response.Headers.TryGetValues("x-amz-ErrorType", out errorTypes))
         {
             code = ShortCode(errorTypes.First());
         }

@@ -60,7 +60,8 @@ internal static class Botocore
     /// <summary>A double passed bit for bit (JSON would turn 2.0 into the integer 2), decoded by the script.</summary>
     private static JsonObject Float(double value) => new() { ["double_bits"] = BitConverter.DoubleToInt64Bits(value) };
 
-    private static string Run(string? scriptFile, string input, string? inlineScript = null)
+    /// <summary>Runs a script of CloudWatch/ (or <paramref name="inlineScript"/>) with <paramref name="input"/> on stdin; returns its stdout.</summary>
+    internal static string Run(string? scriptFile, string input, string? inlineScript = null)
     {
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
