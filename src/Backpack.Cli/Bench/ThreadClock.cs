@@ -11,6 +11,17 @@ internal static partial class ThreadClock
     internal static long Nanoseconds() =>
         ClockGetTime(ThreadCpuTime, out var time) == 0 ? (time.Seconds * 1_000_000_000L) + time.Nanoseconds : 0;
 
+    /// <summary>Minor page faults the calling thread has taken (getrusage RUSAGE_THREAD); 0 where unavailable.</summary>
+    internal static unsafe long MinorFaults()
+    {
+        // struct rusage: two timevals (32 bytes), then longs: maxrss, ixrss, idrss, isrss, minflt, ...
+        var usage = stackalloc long[18];
+        return GetResourceUsage(1, usage) == 0 ? usage[4 + 4] : 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrusage")]
+    private static unsafe partial int GetResourceUsage(int who, long* usage);
+
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
     private static partial int ClockGetTime(int clock, out TimeSpec time);
 

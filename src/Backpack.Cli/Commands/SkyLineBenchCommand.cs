@@ -29,10 +29,11 @@ internal static class SkyLineBenchCommand
         pace.AcceptOnlyFromAmong("realtime", "max");
         var output = new Option<FileInfo?>("--out") { Description = "The recording (.mkv or .mp4); a temporary file, deleted afterwards, when absent." };
         var cpuLoad = new Option<int>("--cpu-load") { Description = "Busy processes to run beside the benchmark, each spinning one core, 0 to 64.", DefaultValueFactory = _ => 0 };
+        var distinct = new Option<int?>("--distinct-frames") { Description = "Generate only this many different frames and put them in turn (1: the same frame, in cache, each time); default: every frame different, as a camera's." };
         var cpuLoadNice = new Option<int>("--cpu-load-nice") { Description = "The nice value of the busy processes: 10 (default) below the application, as its encoder threads run; 0 at its own priority.", DefaultValueFactory = _ => 10 };
         var command = new Command("skyline", "Put generated frames into a recorder SkyLine and print cpu_ms_per_frame, p99_put_ms, max_put_ms, frames_out, dropped and encoder_delay_frames.")
         {
-            frames, width, height, fps, encoder, pace, output, cpuLoad, cpuLoadNice,
+            frames, width, height, fps, encoder, pace, output, cpuLoad, cpuLoadNice, distinct,
         };
         command.SetAction(parseResult => Run(
             new Settings(
@@ -44,14 +45,15 @@ internal static class SkyLineBenchCommand
                 parseResult.GetValue(pace) == "max",
                 parseResult.GetValue(output)?.FullName,
                 parseResult.GetValue(cpuLoad),
-                parseResult.GetValue(cpuLoadNice)),
+                parseResult.GetValue(cpuLoadNice),
+                parseResult.GetValue(distinct)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error));
         return command;
     }
 
     /// <summary>What to measure.</summary>
-    internal sealed record Settings(int Frames, int Width, int Height, double FrameRate, string? Encoder, bool AsFastAsPossible, string? Output, int CpuLoad = 0, int CpuLoadNice = 10);
+    internal sealed record Settings(int Frames, int Width, int Height, double FrameRate, string? Encoder, bool AsFastAsPossible, string? Output, int CpuLoad = 0, int CpuLoadNice = 10, int? DistinctFrames = null);
 
     internal static int Run(Settings settings, TextWriter stdout, TextWriter stderr)
     {
@@ -98,6 +100,10 @@ internal static class SkyLineBenchCommand
         {
             return $"--fps {settings.FrameRate.ToString(CultureInfo.InvariantCulture)} is out of range; expected above 0 and at most 1000.";
         }
+        if (settings.DistinctFrames is { } count && (count < 1 || count > settings.Frames))
+        {
+            return $"--distinct-frames {count} is out of range; expected from 1 to --frames ({settings.Frames}).";
+        }
         if (settings.CpuLoad is < 0 or > 64)
         {
             return $"--cpu-load {settings.CpuLoad} is out of range; expected from 0 to 64 busy processes.";
@@ -116,13 +122,14 @@ internal static class SkyLineBenchCommand
 
     private static int Measure(Settings settings, string path, TextWriter stdout, TextWriter stderr)
     {
-        var frames = new BgrFrame[settings.Frames];
+        var frames = new BgrFrame[settings.DistinctFrames ?? settings.Frames];
         for (var i = 0; i < frames.Length; i++)
         {
             frames[i] = BenchFrames.Create(settings.Width, settings.Height, i);
         }
-        var putTimes = new long[frames.Length];
-        var putCpu = new long[frames.Length];
+        var putTimes = new long[settings.Frames];
+        var putCpu = new long[settings.Frames];
+        long putFaults = 0;
         using var load = CpuLoad.Start(settings.CpuLoad, settings.CpuLoadNice);
         try
         {
@@ -140,17 +147,19 @@ internal static class SkyLineBenchCommand
             var cpuBefore = process.TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             var period = Stopwatch.Frequency / settings.FrameRate;
-            for (var i = 0; i < frames.Length; i++)
+            for (var i = 0; i < settings.Frames; i++)
             {
                 if (!settings.AsFastAsPossible)
                 {
                     WaitUntil(started + (long)(i * period));
                 }
+                var faultsBeforePut = ThreadClock.MinorFaults();
                 var cpuBeforePut = ThreadClock.Nanoseconds();
                 var before = Stopwatch.GetTimestamp();
-                skyLine.Put(frames[i]);
+                skyLine.Put(frames[i % frames.Length]);
                 putTimes[i] = Stopwatch.GetTimestamp() - before;
                 putCpu[i] = ThreadClock.Nanoseconds() - cpuBeforePut;
+                putFaults += ThreadClock.MinorFaults() - faultsBeforePut;
             }
             process.Refresh();
             var residentGrowth = process.WorkingSet64 - residentBefore;
@@ -190,6 +199,7 @@ internal static class SkyLineBenchCommand
                 $"cpu_load={settings.CpuLoad}@nice{settings.CpuLoadNice} file={path}"));
             stdout.WriteLine(string.Create(invariant,
                 $"wall_s={wall.TotalSeconds:0.000} cpu_s={cpu.TotalSeconds:0.000} bitrate_kbps={bitrate:0} mean_put_ms={ToMilliseconds((long)putTimes.Average()):0.000} " +
+                $"mean_put_cpu_ms={putCpu.Average() / 1e6:0.000} put_page_faults={putFaults} " +
                 $"put={finalStatistics.FramesPut} dropped_queue={finalStatistics.FramesDropped} skipped_rate={finalStatistics.FramesSkipped} repeated={finalStatistics.FramesRepeated} " +
                 $"encoded={finalStatistics.FramesEncoded} pool_buffers={pooled.Buffers} pool_mb={pooled.Bytes / 1048576.0:0.0} rss_growth_mb={residentGrowth / 1048576.0:0.0} peak_rss_mb={peakResident >> 20}"));
             stdout.WriteLine("slowest_puts " + string.Join(' ', slowest));
