@@ -167,7 +167,8 @@ internal sealed partial class AwsServiceClient : IDisposable
         await Task.Delay(delay, _options.TimeProvider, token).ConfigureAwait(false);
     }
 
-    private async Task<ImmutableCredentials> CredentialsAsync(string operation, CancellationToken token)
+    /// <summary>The credentials requests are signed with now (resolving the default chain the first time).</summary>
+    internal async Task<ImmutableCredentials> CredentialsAsync(string operation, CancellationToken token)
     {
         var source = _credentials;
         if (source is null)
@@ -190,6 +191,28 @@ internal sealed partial class AwsServiceClient : IDisposable
         catch (AmazonClientException exception)
         {
             throw new InvalidOperationException($"{SigningName} {operation}: the AWS credentials could not be obtained: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>When the credentials in use expire, if they say (temporary credentials), else null.</summary>
+    internal DateTimeOffset? CredentialsExpiration => _credentials?.Expiration is { } expiration
+        ? new DateTimeOffset(DateTime.SpecifyKind(expiration, DateTimeKind.Utc))
+        : null;
+
+    /// <summary>
+    /// Forgets the cached credentials after the service refused them as expired: refreshing ones fetch anew at the next
+    /// request; static ones cannot be renewed and stay.
+    /// </summary>
+    internal void ExpireCredentials()
+    {
+        switch (_credentials)
+        {
+            case RefreshingAWSCredentials refreshing:
+                refreshing.ClearCredentials();
+                break;
+            case Credentials.TemporaryCredentials temporary:
+                temporary.Invalidate();
+                break;
         }
     }
 

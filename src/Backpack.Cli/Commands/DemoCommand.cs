@@ -29,11 +29,15 @@ internal static class DemoCommand
         var fps = new Option<double>("--fps") { Description = "Frames per second.", DefaultValueFactory = _ => 30 };
         var user = new Option<string?>("--user") { Description = "Require RTSP clients to log in with this user (and --password)." };
         var password = new Option<string?>("--password") { Description = "The password for --user. Other local users can see command lines: prefer a password only for this demo." };
+        var kvsStream = new Option<string?>("--kvs-stream") { Description = "Also stream to this Amazon Kinesis Video Streams stream (one encode for RTSP and Kinesis); credentials from the AWS environment variables, profile or instance role." };
+        var region = new Option<string?>("--region") { Description = "The AWS region of --kvs-stream (default: AWS_REGION, AWS_DEFAULT_REGION or the profile's)." };
+        var kvsEndpoint = new Option<string?>("--kvs-endpoint-url") { Description = "Replaces the Kinesis Video Streams control-plane endpoint (a VPC endpoint, a local test endpoint); the data endpoint is what GetDataEndpoint answers." };
+        var createStream = new Option<bool>("--create-stream") { Description = "Create --kvs-stream when it does not exist (needs kinesisvideo:CreateStream; 24 hours of retention)." };
         var command = new Command(
             "demo",
             "Run a simulated video-analytics loop (moving objects, detections, a counting line, a zone, Timepiece figures) and serve it over RTSP; print the URL to open in VLC or ffplay.")
         {
-            port, bind, duration, width, height, fps, user, password,
+            port, bind, duration, width, height, fps, user, password, kvsStream, region, kvsEndpoint, createStream,
         };
         command.SetAction(parseResult => Run(
             parseResult.GetValue(port),
@@ -44,14 +48,17 @@ internal static class DemoCommand
             parseResult.GetValue(fps),
             parseResult.GetValue(user),
             parseResult.GetValue(password),
+            parseResult.GetValue(kvsStream) is { } stream
+                ? new DemoKinesis(stream, parseResult.GetValue(region), parseResult.GetValue(kvsEndpoint), parseResult.GetValue(createStream))
+                : new DemoKinesis(null, parseResult.GetValue(region), parseResult.GetValue(kvsEndpoint), parseResult.GetValue(createStream)),
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error));
         return command;
     }
 
-    internal static int Run(int port, string bind, double? duration, int width, int height, double fps, string? user, string? password, TextWriter output, TextWriter error)
+    internal static int Run(int port, string bind, double? duration, int width, int height, double fps, string? user, string? password, DemoKinesis kinesis, TextWriter output, TextWriter error)
     {
-        if (Validate(port, bind, duration, width, height, fps, user, password) is { } problem)
+        if ((Validate(port, bind, duration, width, height, fps, user, password) ?? ValidateKinesis(kinesis)) is { } problem)
         {
             error.WriteLine("backpack demo: " + problem);
             return ExitCodes.BadInput;
@@ -67,7 +74,10 @@ internal static class DemoCommand
         {
             return ExitCodes.MissingPrerequisite;
         }
-        var settings = new DemoSettings(port, bind, duration is { } seconds ? TimeSpan.FromSeconds(seconds) : null, width, height, fps, user, password);
+        var settings = new DemoSettings(port, bind, duration is { } seconds ? TimeSpan.FromSeconds(seconds) : null, width, height, fps, user, password)
+        {
+            Kinesis = kinesis.StreamName is null ? null : kinesis,
+        };
         using var stop = new CancellationTokenSource();
         // Ctrl+C and SIGTERM end the loop; the stream and the server then stop cleanly.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, stop));
@@ -76,6 +86,12 @@ internal static class DemoCommand
         {
             new DemoLoop(settings, output, loggerFactory).Run(stop.Token);
             return ExitCodes.Success;
+        }
+        catch (ArgumentException exception) when (exception.ParamName == DemoLoop.KinesisParameter)
+        {
+            // No region known, or an option the output refused: said once, without a stack trace.
+            error.WriteLine($"backpack demo: --kvs-stream: {exception.InnerException?.Message ?? exception.Message}");
+            return ExitCodes.BadInput;
         }
         catch (SocketException exception)
         {
@@ -130,6 +146,35 @@ internal static class DemoCommand
     }
 
     /// <summary>Checks the native pieces the demo uses; prints what to install and returns false when one is missing.</summary>
+    /// <summary>What is wrong with the Kinesis options, or null.</summary>
+    internal static string? ValidateKinesis(DemoKinesis kinesis)
+    {
+        if (kinesis.StreamName is null)
+        {
+            return kinesis.Region is not null || kinesis.EndpointUrl is not null || kinesis.CreateStream
+                ? "--region, --kvs-endpoint-url and --create-stream go with --kvs-stream NAME: give the stream to send to."
+                : null;
+        }
+        try
+        {
+            new Aws.Kinesis.KvsOutputOptions { StreamName = kinesis.StreamName }.Validate();
+        }
+        catch (ArgumentException exception)
+        {
+            return $"--kvs-stream: {exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal)}";
+        }
+        if (kinesis.Region is { } region && (region.Length is < 1 or > 64 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+        {
+            return $"--region '{region}' is not an AWS region; expected one such as eu-west-1.";
+        }
+        if (kinesis.EndpointUrl is { } url &&
+            (!Uri.TryCreate(url, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)))
+        {
+            return $"--kvs-endpoint-url '{url}' is not an http(s) URL; expected one such as https://kinesisvideo.eu-west-1.amazonaws.com or http://127.0.0.1:4566.";
+        }
+        return null;
+    }
+
     private static bool CheckPrerequisites(TextWriter error)
     {
         var missing = StreamingPrerequisites.Check()

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Backpack.Aws.Kinesis;
 using Backpack.Imaging;
+using Backpack.Streaming.Outputs;
 using Backpack.Streaming.Rtsp;
 using Backpack.Streaming.SkyLines;
 using Backpack.Timepiece;
@@ -17,6 +19,9 @@ internal sealed class DemoLoop
 {
     /// <summary>Seconds between status lines.</summary>
     internal static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>The parameter name of a Kinesis problem found when the output is made (such as no region).</summary>
+    internal const string KinesisParameter = "kinesis";
 
     private static readonly TimeSpan LabelInterval = TimeSpan.FromSeconds(1);
 
@@ -52,23 +57,61 @@ internal sealed class DemoLoop
             Width = _settings.Width,
             Height = _settings.Height,
         });
+        using var kinesis = _settings.Kinesis is { } target ? CreateKinesisOutput(target) : null;
+        if (kinesis is not null)
+        {
+            // The same encoded frames as RTSP: one encode for both.
+            skyLine.Attach(kinesis);
+        }
         skyLine.StartStreaming();
         server.Start();
         _output.WriteLine($"Backpack demo: {_settings.Width}x{_settings.Height} at {_settings.FramesPerSecond:0.##} fps, encoded with {skyLine.EncoderElement} while somebody watches.");
         _output.WriteLine($"Open {skyLine.Url} in VLC or ffplay{(_settings.User is null ? string.Empty : $" (user {_settings.User} and the password you gave)")}.");
+        if (kinesis is not null)
+        {
+            _output.WriteLine($"Streaming to Kinesis Video Streams: {kinesis.StreamName} in {kinesis.Region} (watch: backpack kvs-url --stream {kinesis.StreamName} --region {kinesis.Region}).");
+        }
         _output.WriteLine(_settings.Duration is { } duration
             ? $"Running for {duration.TotalSeconds:0.#} s; Ctrl+C stops earlier."
             : "Ctrl+C stops.");
         _output.Flush();
 
-        var frames = Loop(skyLine, server, stop);
+        var frames = Loop(skyLine, server, kinesis, stop);
 
         skyLine.StopStreaming();
         server.Stop();
         _output.WriteLine($"Stopped after {frames} frames; {skyLine.Statistics.FramesEncoded} encoded, {skyLine.Statistics.FramesDropped} dropped.");
+        if (kinesis is not null)
+        {
+            var figures = kinesis.KinesisStatistics;
+            _output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Kinesis: {figures.FragmentsPersisted} fragments persisted, {figures.FragmentsReceived} received, {figures.FragmentsDropped + figures.FragmentsAbandoned} lost, {figures.FragmentsSkipped} refused{(figures.LastError is { } error ? $"; last error: {error}" : string.Empty)}."));
+        }
     }
 
-    private long Loop(RtspSkyLine skyLine, RtspServer server, CancellationToken stop)
+    private KvsOutput CreateKinesisOutput(DemoKinesis kinesis)
+    {
+        try
+        {
+            return new KvsOutput(
+                new KvsOutputOptions
+                {
+                    StreamName = kinesis.StreamName!,
+                    Region = kinesis.Region,
+                    EndpointUrl = kinesis.EndpointUrl is { } url ? new Uri(url) : null,
+                    CreateStreamIfMissing = kinesis.CreateStream,
+                    Creation = new KinesisVideoStreamSettings { DataRetentionInHours = 24 },
+                },
+                _loggerFactory);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ArgumentException(exception.Message, nameof(kinesis), exception);
+        }
+    }
+
+    private long Loop(RtspSkyLine skyLine, RtspServer server, KvsOutput? kinesis, CancellationToken stop)
     {
         using var scene = new DemoScene(_settings.Width, _settings.Height, _settings.FramesPerSecond, loggerFactory: _loggerFactory);
         using var frame = BgrFrame.Create(_settings.Width, _settings.Height);
@@ -101,7 +144,7 @@ internal sealed class DemoLoop
             }
             if (elapsed >= nextStatus)
             {
-                PrintStatus(ticker, processing, skyLine, server);
+                PrintStatus(ticker, processing, skyLine, server, kinesis);
                 nextStatus += StatusInterval;
                 // The scene makes about 1.3 KB of garbage a frame (the annotation records of its boxes). The first
                 // generation's budget is sized to the CPU cache (about 25 MB with a 32 MB L3), so without this the
@@ -119,13 +162,21 @@ internal sealed class DemoLoop
         return frames;
     }
 
-    private void PrintStatus(Ticker ticker, StopWatch processing, RtspSkyLine skyLine, RtspServer server)
+    private void PrintStatus(Ticker ticker, StopWatch processing, RtspSkyLine skyLine, RtspServer server, KvsOutput? kinesis)
     {
         var statistics = skyLine.Statistics;
+        var kinesisPart = string.Empty;
+        if (kinesis is not null)
+        {
+            var figures = kinesis.KinesisStatistics;
+            kinesisPart = string.Create(
+                CultureInfo.InvariantCulture,
+                $"  kvs persisted {figures.FragmentsPersisted} buffered {figures.BufferedBytes / 1024.0:0} KiB{(figures.LastError is { } error && kinesis.Statistics.State == OutputState.Error ? $" error: {error}" : string.Empty)}");
+        }
         _output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"{DateTime.Now:HH:mm:ss}  {ticker.Frequency,5:0.0} fps  processing {processing.Mean.TotalMilliseconds:0.0} ms (max {processing.Max.TotalMilliseconds:0.0})  " +
-            $"encoded {statistics.FramesEncoded}  dropped {statistics.FramesDropped}  clients {server.ClientCount}"));
+            $"encoded {statistics.FramesEncoded}  dropped {statistics.FramesDropped}  clients {server.ClientCount}{kinesisPart}"));
         _output.Flush();
     }
 }

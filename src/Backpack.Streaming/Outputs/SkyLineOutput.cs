@@ -202,6 +202,22 @@ public abstract partial class SkyLineOutput : IDisposable
         FailureReported?.Invoke(this, reason);
     }
 
+    /// <summary>
+    /// Reports a failure the output recovers from by itself (a network outage it reconnects after): logged, counted and
+    /// shown as <see cref="ReportFailure"/>, but never the SkyLine's failure, not even for a one-output SkyLine, since
+    /// restarting the encoder would not help. Call <see cref="ReportRecovered"/> once it works again.
+    /// </summary>
+    /// <param name="reason">What failed, without secrets.</param>
+    /// <param name="details">More for the log only, without secrets; null for none.</param>
+    protected void ReportTransientFailure(string reason, string? details = null)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        Interlocked.Increment(ref _failures);
+        _lastError = reason;
+        _state = OutputState.Error;
+        LogFailure(Logger, Kind, Name, reason, details ?? "none");
+    }
+
     /// <summary>The output works again after a reported failure.</summary>
     protected void ReportRecovered()
     {

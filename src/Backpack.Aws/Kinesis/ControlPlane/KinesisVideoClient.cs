@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Amazon.Runtime;
 using Backpack.Aws.Http;
 
 namespace Backpack.Aws.Kinesis;
@@ -54,6 +55,16 @@ public sealed class KinesisVideoClient : IDisposable
         _client = new AwsServiceClient(SigningName, SigningName, options, nameof(options));
         _options = options;
     }
+
+    /// <summary>The credentials this client signs with now: PutMedia is signed with the same ones.</summary>
+    internal Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken) =>
+        _client.CredentialsAsync("PutMedia", cancellationToken);
+
+    /// <inheritdoc cref="AwsServiceClient.CredentialsExpiration"/>
+    internal DateTimeOffset? CredentialsExpiration => _client.CredentialsExpiration;
+
+    /// <inheritdoc cref="AwsServiceClient.ExpireCredentials"/>
+    internal void ExpireCredentials() => _client.ExpireCredentials();
 
     /// <summary>The region this client calls and signs for.</summary>
     public string Region => _client.Region;
