@@ -91,15 +91,63 @@ internal sealed class FakeAwsService : IAsyncDisposable
     /// <summary>What AWS would reject in the request's authentication, or null when it would accept it.</summary>
     private static string? SignatureProblem(string method, string rawTarget, Dictionary<string, string> headers, byte[] body, string service, string region, TestCredentials credentials, TimeProvider clock)
     {
+        if (AuthenticationProblem(headers, service, region, credentials, clock, out var auth) is { } problem)
+        {
+            return problem;
+        }
+        var (scope, secret, token, signedAt, signedHeaders) = (auth.AccessKey, auth.Secret, auth.Token, auth.SignedAt, auth.SignedHeaders);
+        var authorization = headers["Authorization"];
+
+        // Recompute with AWSSDK.Core's signer: it adds host, x-amz-date, x-amz-content-sha256 and the token itself.
+        var signing = new AWSSigningRequest { HttpMethod = new HttpMethod(method), RequestUri = new Uri($"http://{headers["Host"]}{rawTarget}"), Content = body };
+        var automatic = new[] { "Host", "X-Amz-Date", "X-Amz-Content-SHA256", "X-Amz-Security-Token" };
+        foreach (var name in signedHeaders.Split(';'))
+        {
+            if (!automatic.Contains(name, StringComparer.OrdinalIgnoreCase) && headers.TryGetValue(name, out var value))
+            {
+                signing.Headers[name] = value;
+            }
+        }
+        AWSCredentials sdkCredentials = token is null ? new BasicAWSCredentials(scope, secret) : new SessionAWSCredentials(scope, secret, token);
+        var expected = AWSSigV4Signer.Sign(signing, new AWSSigV4Parameters
+        {
+            Credentials = sdkCredentials,
+            Region = RegionEndpoint.GetBySystemName(region),
+            Service = service,
+            SignedAt = signedAt,
+            SignPayload = true,
+        }).Headers["Authorization"];
+        return expected == authorization
+            ? null
+            : "The request signature we calculated does not match the signature you provided.";
+    }
+
+    /// <summary>
+    /// The checks AWS makes before it recomputes a signature: the Authorization header's form, the credential scope
+    /// (region, service), a known access key, its session token, and the clock skew. Null when they pass.
+    /// </summary>
+    internal static string? AuthenticationProblem(
+        IReadOnlyDictionary<string, string> headers,
+        string service,
+        string region,
+        TestCredentials credentials,
+        TimeProvider clock,
+        out (string AccessKey, string Secret, string? Token, DateTime SignedAt, string SignedHeaders) auth)
+    {
+        auth = default;
         if (!headers.TryGetValue("Authorization", out var authorization) || !authorization.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal))
         {
             return "Missing Authentication Token";
         }
-        var parts = authorization["AWS4-HMAC-SHA256 ".Length..].Split(", ").Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        var scope = parts["Credential"].Split('/');
+        var parts = authorization["AWS4-HMAC-SHA256 ".Length..].Split(", ").Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        if (!parts.TryGetValue("Credential", out var credential) || !parts.TryGetValue("SignedHeaders", out var signedHeaders) || !parts.ContainsKey("Signature"))
+        {
+            return "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.";
+        }
+        var scope = credential.Split('/');
         if (scope.Length != 5 || scope[2] != region || scope[3] != service || scope[4] != "aws4_request")
         {
-            return $"Credential should be scoped to a valid region and service ({parts["Credential"]})";
+            return $"Credential should be scoped to a valid region and service ({credential})";
         }
         if (!credentials.TryGetSecret(scope[0], out var secret, out var token))
         {
@@ -119,28 +167,7 @@ internal sealed class FakeAwsService : IAsyncDisposable
         {
             return "Signature expired: the request time is more than 15 minutes from the server's";
         }
-
-        // Recompute with AWSSDK.Core's signer: it adds host, x-amz-date, x-amz-content-sha256 and the token itself.
-        var signing = new AWSSigningRequest { HttpMethod = new HttpMethod(method), RequestUri = new Uri($"http://{headers["Host"]}{rawTarget}"), Content = body };
-        var automatic = new[] { "Host", "X-Amz-Date", "X-Amz-Content-SHA256", "X-Amz-Security-Token" };
-        foreach (var name in parts["SignedHeaders"].Split(';'))
-        {
-            if (!automatic.Contains(name, StringComparer.OrdinalIgnoreCase) && headers.TryGetValue(name, out var value))
-            {
-                signing.Headers[name] = value;
-            }
-        }
-        AWSCredentials sdkCredentials = token is null ? new BasicAWSCredentials(scope[0], secret) : new SessionAWSCredentials(scope[0], secret, token);
-        var expected = AWSSigV4Signer.Sign(signing, new AWSSigV4Parameters
-        {
-            Credentials = sdkCredentials,
-            Region = RegionEndpoint.GetBySystemName(region),
-            Service = service,
-            SignedAt = signedAt,
-            SignPayload = true,
-        }).Headers["Authorization"];
-        return expected == authorization
-            ? null
-            : "The request signature we calculated does not match the signature you provided.";
+        auth = (scope[0], secret, token, signedAt, signedHeaders);
+        return null;
     }
 }

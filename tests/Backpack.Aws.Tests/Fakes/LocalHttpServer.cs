@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,10 +24,17 @@ internal sealed class LocalHttpServer : IAsyncDisposable
     /// <summary>The server's base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Url { get; }
 
-    public static async Task<LocalHttpServer> StartAsync(RequestDelegate handler)
+    /// <param name="handler">Answers every request.</param>
+    /// <param name="configure">Adjusts Kestrel's limits (e.g. for long-lived streaming requests).</param>
+    /// <param name="listen">Adjusts the listener, e.g. adds connection middleware.</param>
+    public static async Task<LocalHttpServer> StartAsync(RequestDelegate handler, Action<KestrelServerOptions>? configure = null, Action<ListenOptions>? listen = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(options =>
+        {
+            configure?.Invoke(options);
+            options.Listen(IPAddress.Loopback, 0, listenOptions => listen?.Invoke(listenOptions));
+        });
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.Run(handler);

@@ -64,6 +64,9 @@ internal sealed class FakeKinesisVideoControlPlane : IAsyncDisposable
 
     public string? StatusOf(string name) => _streams.TryGetValue(name, out var stream) ? stream.Status : null;
 
+    /// <summary>The stream's DataRetentionInHours, or null when there is no such stream.</summary>
+    public int? RetentionOf(string name) => _streams.TryGetValue(name, out var stream) ? stream.RetentionHours : null;
+
     public ValueTask DisposeAsync() => _service.DisposeAsync();
 
     public static FakeAnswer Error(int status, string errorType, string message, string? requestId = null) =>
