@@ -13,6 +13,7 @@ internal sealed partial class KinesisVideoProducer
     {
         private readonly CancellationTokenSource _ended = new();
         private SessionEnd? _failure;
+        private SessionEnd? _writingStopped;
         private ITimer? _watchdog;
         private long _writingSince;
 
@@ -32,6 +33,22 @@ internal sealed partial class KinesisVideoProducer
 
         /// <summary>How it ended, once it did.</summary>
         internal SessionEnd? Failure => Volatile.Read(ref _failure);
+
+        /// <summary>Set when the service answered an error: the writer stops, the reader takes the last acknowledgements.</summary>
+        internal SessionEnd? WritingStopped => Volatile.Read(ref _writingStopped);
+
+        /// <summary>Stops the writing half (it returns <paramref name="end"/>) while the reading half goes on for a moment.</summary>
+        internal void StopWriting(SessionEnd end)
+        {
+            Interlocked.CompareExchange(ref _writingStopped, end, null);
+            lock (owner._gate)
+            {
+                if (!owner._disposed)
+                {
+                    owner.WakeSenderLocked();
+                }
+            }
+        }
 
         /// <summary>When the last acknowledgement (of any kind) came (monotonic timestamp), 0 before.</summary>
         internal long LastAckAt { get; set; }

@@ -24,6 +24,9 @@ internal sealed partial class KinesisVideoProducer
     /// <summary>How long a session that ended well may still take for its last acknowledgements.</summary>
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long acknowledgements are still read after an error acknowledgement or a failed write.</summary>
+    private static readonly TimeSpan LastAcknowledgementsWait = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan RetryBase = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(10);
 
@@ -303,6 +306,11 @@ internal sealed partial class KinesisVideoProducer
         }
         catch (Exception exception)
         {
+            if (session.Failure is null && !token.IsCancellationRequested)
+            {
+                // The service may have closed after an error: the acknowledgements it sent before still count.
+                await Task.WhenAny(reader, Task.Delay(LastAcknowledgementsWait, _clock, CancellationToken.None)).ConfigureAwait(false);
+            }
             end = session.Failure ?? new SessionEnd(
                 token.IsCancellationRequested ? "the producer stopped" : $"the connection failed: {exception.Message}",
                 token.IsCancellationRequested ? SessionEndKind.Stopped : SessionEndKind.Failed);
@@ -313,6 +321,11 @@ internal sealed partial class KinesisVideoProducer
         }
         if (end.Kind == SessionEndKind.Failed || end.Kind == SessionEndKind.Stopped)
         {
+            if (ReferenceEquals(end, session.WritingStopped))
+            {
+                // The reader takes the last acknowledgements and then ends the session itself.
+                await Task.WhenAny(reader, Task.Delay(LastAcknowledgementsWait * 2, _clock, CancellationToken.None)).ConfigureAwait(false);
+            }
             session.Fail(end);
             await reader.ConfigureAwait(false);
             await CloseAsync(session).ConfigureAwait(false);
@@ -361,8 +374,12 @@ internal sealed partial class KinesisVideoProducer
     }
 
     /// <summary>The service has what it needs of a fragment: it will not be sent again by this session's successors.</summary>
+    /// <remarks>
+    /// A RECEIVED fragment whose connection is gone counts too: the service has all of it, and its PERSISTED would only
+    /// have come on that connection.
+    /// </remarks>
     private bool IsAcknowledgedLocked(Fragment fragment) =>
-        fragment.IsSettled || (fragment.Progress == FragmentProgress.Received && !PersistsLocked);
+        fragment.IsSettled || (fragment.Progress == FragmentProgress.Received && (!PersistsLocked || !_liveSessions.Contains(fragment.SentBy)));
 
     private async Task CloseAsync(Session session)
     {
@@ -406,7 +423,7 @@ internal sealed partial class KinesisVideoProducer
             var idleSince = _clock.GetTimestamp();
             while (true)
             {
-                if (session.Failure is { } failure)
+                if ((session.Failure ?? session.WritingStopped) is { } failure)
                 {
                     return failure;
                 }
@@ -517,6 +534,7 @@ internal sealed partial class KinesisVideoProducer
             }
             OnWorking();
             var line = new ArrayBufferWriter<byte>(256);
+            SessionEnd? ending = null;
             while (await session.Connection.ReadLineAsync(line, session.Token).ConfigureAwait(false))
             {
                 session.LastAckAt = _clock.GetTimestamp();
@@ -533,13 +551,30 @@ internal sealed partial class KinesisVideoProducer
                     LogUnreadableAck(_logger, _options.StreamName, line.WrittenCount);
                     continue;
                 }
-                if (Acknowledge(session, ack) is { } failure)
+                if (Acknowledge(session, ack) is { } failure && ending is null)
                 {
-                    session.Fail(failure);
-                    return;
+                    // The service closes after an error; what it acknowledged before it does so still counts.
+                    ending = failure;
+                    session.StopWriting(failure);
+                    using var last = CancellationTokenSource.CreateLinkedTokenSource(session.Token);
+                    last.CancelAfter(LastAcknowledgementsWait);
+                    try
+                    {
+                        while (await session.Connection.ReadLineAsync(line, last.Token).ConfigureAwait(false))
+                        {
+                            if (FragmentAckParser.TryParse(line.WrittenSpan, out var late))
+                            {
+                                Acknowledge(session, late);
+                            }
+                        }
+                    }
+                    catch (Exception exception) when (exception is OperationCanceledException or IOException)
+                    {
+                    }
+                    break;
                 }
             }
-            session.Fail(new SessionEnd("the service closed the connection", SessionEndKind.Failed));
+            session.Fail(ending ?? new SessionEnd("the service closed the connection", SessionEndKind.Failed));
         }
         catch (Exception exception)
         {
