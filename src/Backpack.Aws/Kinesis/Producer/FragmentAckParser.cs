@@ -82,9 +82,10 @@ internal static class FragmentAckParser
             ack = new FragmentAck(type, timecode, fragmentNumber, errorId, errorCode);
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Malformed or truncated JSON: the reader's only way of saying so.
+            // Malformed or truncated JSON is the reader's JsonException; a string that is not valid UTF-8 (or an
+            // escape that is no valid UTF-16) it reports only when the string is read, as InvalidOperationException.
             return false;
         }
     }
