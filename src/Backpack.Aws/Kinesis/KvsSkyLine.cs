@@ -19,7 +19,8 @@ namespace Backpack.Aws.Kinesis;
 /// </para>
 /// <para>
 /// A stop that drains the encoder waits for the last fragment's acknowledgement up to <see cref="KvsOutputOptions.StopTimeout"/>,
-/// within the SkyLine's own <see cref="SkyLineOptions.StopTimeout"/> (make that the longer of the two to wait for it).
+/// within the SkyLine's own <see cref="SkyLineOptions.StopTimeout"/>: without options given, that is made 2 s longer than
+/// the output's; with options, make it the longer of the two to wait for the acknowledgement.
 /// </para>
 /// </remarks>
 /// <example>
@@ -47,7 +48,7 @@ public sealed class KvsSkyLine : SkyLine
     /// <exception cref="ArgumentNullException"><paramref name="kinesis"/> is null.</exception>
     /// <exception cref="ArgumentException">An option is invalid (the message names it), or no region is known.</exception>
     public KvsSkyLine(KvsOutputOptions kinesis, SkyLineOptions? options = null, ILoggerFactory? loggerFactory = null)
-        : base(options, loggerFactory)
+        : base(options ?? DefaultOptions(kinesis), loggerFactory)
     {
         _output = new KvsOutput(kinesis, loggerFactory);
         StreamName = kinesis.StreamName;
@@ -70,6 +71,15 @@ public sealed class KvsSkyLine : SkyLine
         StreamName = kvsSink.StreamName;
         _masked = $"kvssink: {kvsSink}";
         AttachPrimaryOutput(new SinkOutput(Options.Name, description, loggerFactory));
+    }
+
+    /// <summary>The defaults, with a stop that waits for the last acknowledgement as long as the output does.</summary>
+    private static SkyLineOptions DefaultOptions(KvsOutputOptions kinesis)
+    {
+        ArgumentNullException.ThrowIfNull(kinesis);
+        var defaults = new SkyLineOptions();
+        var wanted = kinesis.StopTimeout + TimeSpan.FromSeconds(2);
+        return defaults.StopTimeout >= wanted ? defaults : new SkyLineOptions { StopTimeout = wanted };
     }
 
     /// <summary>The Kinesis video stream's name.</summary>

@@ -13,6 +13,11 @@ internal static class DoctorCommand
         return command;
     }
 
+    /// <summary>What Kinesis Video Streams needs: kvssink is optional because the managed producer is the default.</summary>
+    internal const string KinesisNote =
+        "Kinesis Video Streams: KvsSkyLine and backpack demo --kvs-stream use the managed PutMedia producer, which needs nothing more; " +
+        "kvssink is needed only for KvsSkyLine's kvssink mode.";
+
     /// <summary>Prints one line per prerequisite; returns 0 exactly when every required one is present.</summary>
     internal static int Run(TextWriter output)
     {
@@ -28,6 +33,7 @@ internal static class DoctorCommand
                 : $"{item.Detail}; {Advice(item.Package, optionalInRegistry: !item.IsRequired && runtimePresent, IsInstalled)}";
             output.WriteLine($"{status,-8} {item.Name.PadRight(width)} {kind,-9} {advice}");
         }
+        output.WriteLine(KinesisNote);
         var missing = items.Where(item => item.IsRequired && !item.IsPresent).ToList();
         if (missing.Count == 0)
         {

@@ -61,6 +61,9 @@ internal sealed class Fragment
     /// <summary>The service keeps it or refused it for good: it is never sent again.</summary>
     internal bool IsSettled => Progress is FragmentProgress.Persisted or FragmentProgress.Skipped or FragmentProgress.Dropped;
 
+    /// <summary>Bytes of it went out on a connection the service accepted: sending it again is a resend.</summary>
+    internal bool WentOut { get; set; }
+
     /// <summary>When its last byte went out on the session that sent it last (monotonic timestamp), 0 before.</summary>
     internal long SentAt { get; set; }
 

@@ -14,6 +14,7 @@ internal sealed partial class KinesisVideoProducer
         private readonly CancellationTokenSource _ended = new();
         private SessionEnd? _failure;
         private SessionEnd? _writingStopped;
+        private bool _accepted;
         private ITimer? _watchdog;
         private long _writingSince;
 
@@ -48,6 +49,13 @@ internal sealed partial class KinesisVideoProducer
                     owner.WakeSenderLocked();
                 }
             }
+        }
+
+        /// <summary>Whether the service answered 200 (set by the reading half).</summary>
+        internal bool Accepted
+        {
+            get => Volatile.Read(ref _accepted);
+            set => Volatile.Write(ref _accepted, value);
         }
 
         /// <summary>When the last acknowledgement (of any kind) came (monotonic timestamp), 0 before.</summary>

@@ -488,6 +488,13 @@ internal sealed partial class KinesisVideoProducer
                 if (count > 0)
                 {
                     await session.WriteAsync(buffer.AsMemory(0, count), token).ConfigureAwait(false);
+                    if (session.Accepted)
+                    {
+                        lock (_gate)
+                        {
+                            fragment.WentOut = true;
+                        }
+                    }
                     offset += count;
                     idleSince = _clock.GetTimestamp();
                     continue;
@@ -507,14 +514,16 @@ internal sealed partial class KinesisVideoProducer
 
     private void BeginSendingLocked(Session session, Fragment fragment)
     {
+        // A resend is a fragment of which bytes went out before on a connection the service accepted; attempts that
+        // were refused before that (a connection reset at once, a 4xx) are not.
+        if (fragment.WentOut)
+        {
+            _counters.FragmentsResent++;
+        }
         fragment.Sends++;
         fragment.SentBy = session.Id;
         _sending = fragment;
         _counters.FragmentsSent++;
-        if (fragment.Sends > 1)
-        {
-            _counters.FragmentsResent++;
-        }
     }
 
     /// <summary>The reading half: the response head, then one acknowledgement per line.</summary>
@@ -532,6 +541,7 @@ internal sealed partial class KinesisVideoProducer
             {
                 _counters.SessionsOpened++;
             }
+            session.Accepted = true;
             OnWorking();
             var line = new ArrayBufferWriter<byte>(256);
             SessionEnd? ending = null;

@@ -10,7 +10,10 @@ namespace Backpack.Aws.Tests.Kinesis.Output;
 /// <summary>A KvsSkyLine against a <see cref="LocalKinesisVideoEndpoint"/>, fed paced generated frames, and what the tests check afterwards.</summary>
 internal sealed class KvsTestRig : IAsyncDisposable
 {
+    private const int DistinctFrames = 30;
+
     private readonly BgrFrame _frame;
+    private readonly BgrFrame[] _frames;
 
     private KvsTestRig(LocalKinesisVideoEndpoint endpoint, KvsSkyLine skyLine, int width, int height, double fps, CapturingLoggerFactory logs)
     {
@@ -21,6 +24,14 @@ internal sealed class KvsTestRig : IAsyncDisposable
         FrameRate = fps;
         Logs = logs;
         _frame = BgrFrame.Create(width, height);
+        // Painted once: at 1280x720 painting every frame would cost the test thread more than the frame period.
+        _frames = new BgrFrame[DistinctFrames];
+        for (var i = 0; i < DistinctFrames; i++)
+        {
+            Paint(i);
+            _frames[i] = BgrFrame.Create(width, height);
+            _frame.Pixels.CopyTo(_frames[i].Pixels);
+        }
     }
 
     public LocalKinesisVideoEndpoint Endpoint { get; }
@@ -43,7 +54,7 @@ internal sealed class KvsTestRig : IAsyncDisposable
 
     public static async Task<KvsTestRig> StartAsync(
         int width = 320, int height = 240, double fps = 30, int retentionHours = 2,
-        Func<KvsOutputOptions, KvsOutputOptions>? configure = null, bool addStream = true)
+        Func<KvsOutputOptions, KvsOutputOptions>? configure = null, bool addStream = true, int bitrateKbps = 2048)
     {
         var endpoint = await LocalKinesisVideoEndpoint.StartAsync(retentionHours: retentionHours);
         if (addStream)
@@ -61,7 +72,7 @@ internal sealed class KvsTestRig : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         var logs = new CapturingLoggerFactory();
-        var skyLine = new KvsSkyLine(options, new SkyLineOptions { Name = "kvs-test", FrameRate = fps, Width = width, Height = height, StopTimeout = TimeSpan.FromSeconds(15) }, logs);
+        var skyLine = new KvsSkyLine(options, new SkyLineOptions { Name = "kvs-test", FrameRate = fps, Width = width, Height = height, BitrateKbps = bitrateKbps, StopTimeout = TimeSpan.FromSeconds(15) }, logs);
         var rig = new KvsTestRig(endpoint, skyLine, width, height, fps, logs);
         skyLine.StartStreaming();
         return rig;
@@ -80,8 +91,7 @@ internal sealed class KvsTestRig : IAsyncDisposable
             {
                 break;
             }
-            Paint(FramesPut);
-            SkyLine.Put(_frame);
+            SkyLine.Put(_frames[FramesPut % DistinctFrames]);
             FramesPut++;
             frames++;
             atElapsed?.Invoke(elapsed);
@@ -105,12 +115,16 @@ internal sealed class KvsTestRig : IAsyncDisposable
     {
         SkyLine.Dispose();
         _frame.Dispose();
+        foreach (var frame in _frames)
+        {
+            frame.Dispose();
+        }
         await Endpoint.DisposeAsync();
     }
 
     private void Paint(long index)
     {
-        var bar = (int)(index * 4 % Width);
+        var bar = (int)(index * Width / DistinctFrames % Width);
         for (var y = 0; y < Height; y++)
         {
             var row = _frame.GetRow(y);
