@@ -358,7 +358,8 @@ public sealed class LocalKinesisVideoEndpointTests
         {
             acks.Add(ack);
         }
-        acks.Select(a => Parse(a).Type).Should().Equal("BUFFERING");
+        // BUFFERING may or may not have left before the reset; nothing after it can have.
+        acks.Select(a => Parse(a).Type).Should().BeSubsetOf(["BUFFERING"]);
         var session = endpoint.Sessions.Single();
         await session.Ended.WaitAsync(Patience);
         session.Outcome.Should().StartWith("dropped after");
