@@ -255,10 +255,13 @@ internal sealed partial class LocalKinesisVideoEndpoint : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds (polling), or throws after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
+
+    /// <summary>Waits until the asynchronous <paramref name="condition"/> holds (polling), or throws after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (!condition())
+        while (!await condition())
         {
             if (Environment.TickCount64 > deadline)
             {

@@ -81,6 +81,56 @@ public sealed class LocalKinesisVideoEndpointTests
     }
 
     [Fact]
+    public async Task The_control_plane_creates_the_stream_and_points_GetDataEndpoint_at_the_data_server()
+    {
+        var clip = await H264TestClip.LoadAsync();
+        await using var endpoint = await LocalKinesisVideoEndpoint.StartAsync();
+        using var control = new Backpack.Aws.Kinesis.KinesisVideoClient(ControlPlane.KinesisVideoClientTests.Options(endpoint.ControlPlaneUrl));
+
+        await control.CreateStreamAsync("camera_new", new Backpack.Aws.Kinesis.KinesisVideoStreamSettings { DataRetentionInHours = 0 });
+        await LocalKinesisVideoEndpoint.WaitUntilAsync(async () => (await control.DescribeStreamAsync("camera_new")).Status == Backpack.Aws.Kinesis.KinesisVideoStreamStatus.Active, Patience, "the stream to be ACTIVE");
+        var dataEndpoint = await control.GetDataEndpointAsync("camera_new", Backpack.Aws.Kinesis.KinesisVideoDataApi.PutMedia);
+
+        dataEndpoint.GetLeftPart(UriPartial.Authority).Should().Be(endpoint.DataUrl.GetLeftPart(UriPartial.Authority));
+        var acks = await SendSessionAsync(endpoint, "camera_new", [.. MatroskaTestBuilder.Header(clip), .. MatroskaTestBuilder.Fragment(Epoch(), clip.Gops()[0]), .. MatroskaTestBuilder.EndOfFragmentTag()]);
+        acks.Select(a => a.Type).Should().Equal("BUFFERING", "RECEIVED");
+    }
+
+    [Fact]
+    public async Task The_stream_MatroskaWriter_writes_is_accepted_without_violations_and_every_frame_decodes()
+    {
+        var clip = await H264TestClip.LoadAsync();
+        await using var endpoint = await StartWithCameraAsync();
+        var start = Epoch();
+        var body = new List<byte>();
+        var header = new byte[Backpack.Aws.Kinesis.Producer.MatroskaWriter.HeaderLength(clip.CodecPrivate.Length)];
+        Backpack.Aws.Kinesis.Producer.MatroskaWriter.WriteHeader(header, clip.CodecPrivate, clip.Width, clip.Height, Guid.NewGuid().ToByteArray());
+        body.AddRange(header);
+        foreach (var gop in clip.Gops())
+        {
+            var cluster = new byte[Backpack.Aws.Kinesis.Producer.MatroskaWriter.ClusterStartLength];
+            Backpack.Aws.Kinesis.Producer.MatroskaWriter.WriteClusterStart(cluster, start + gop[0].TimestampMs);
+            body.AddRange(cluster);
+            foreach (var frame in gop)
+            {
+                var block = new byte[Backpack.Aws.Kinesis.Producer.MatroskaWriter.SimpleBlockHeaderLength];
+                Backpack.Aws.Kinesis.Producer.MatroskaWriter.WriteSimpleBlockHeader(block, frame.Data.Length, (short)(frame.TimestampMs - gop[0].TimestampMs), frame.Key);
+                body.AddRange(block);
+                body.AddRange(frame.Data);
+            }
+        }
+        body.AddRange(Backpack.Aws.Kinesis.Producer.MatroskaWriter.EndOfFragmentTags.ToArray());
+
+        var acks = await SendSessionAsync(endpoint, "camera_101", [.. body]);
+
+        acks.Count(a => a.Type == "PERSISTED").Should().Be(3);
+        endpoint.Violations.Should().BeEmpty();
+        endpoint.Warnings.Should().BeEmpty();
+        endpoint.Sessions.Single().EndOfFragmentTagSeen.Should().BeTrue();
+        (await UniqueFragmentsDecodedFramesAsync(endpoint, "camera_101")).Should().Be(90);
+    }
+
+    [Fact]
     public async Task A_bad_signature_is_answered_403_before_any_body_is_read()
     {
         await using var endpoint = await StartWithCameraAsync();
@@ -178,16 +228,7 @@ public sealed class LocalKinesisVideoEndpointTests
             (start, 0), (start + gops[1][0].TimestampMs, 0), (start + gops[2][0].TimestampMs, 1));
         stream.Sessions.Should().Equal(0, 1);
         endpoint.Violations.Should().BeEmpty();
-        var file = TempFile();
-        try
-        {
-            endpoint.WriteUniqueFragmentsToFile("camera_101", file);
-            (await DecodedFramesAsync(file)).Should().Be(90);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        (await UniqueFragmentsDecodedFramesAsync(endpoint, "camera_101")).Should().Be(90);
     }
 
     [Fact]
@@ -532,6 +573,21 @@ public sealed class LocalKinesisVideoEndpointTests
     }
 
     private static string TempFile() => Path.Combine(Path.GetTempPath(), $"backpack-kvs-{Guid.NewGuid():N}.mkv");
+
+    /// <summary>How many frames ffprobe decodes from the stream's unique fragments written as one .mkv.</summary>
+    private static async Task<int> UniqueFragmentsDecodedFramesAsync(LocalKinesisVideoEndpoint endpoint, string stream)
+    {
+        var file = TempFile();
+        try
+        {
+            endpoint.WriteUniqueFragmentsToFile(stream, file);
+            return await DecodedFramesAsync(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 
     private static async Task<int> DecodedFramesAsync(string path)
     {
