@@ -208,6 +208,22 @@ public sealed class LocalKinesisVideoEndpointTests
     }
 
     [Fact]
+    public async Task A_new_session_that_goes_back_before_the_streams_last_fragment_gets_ERROR_4004()
+    {
+        var clip = await H264TestClip.LoadAsync();
+        await using var endpoint = await StartWithCameraAsync();
+        var gops = clip.Gops();
+        var start = Epoch();
+        await SendSessionAsync(endpoint, "camera_101", [.. MatroskaTestBuilder.Header(clip), .. MatroskaTestBuilder.Fragment(start + 10_000, gops[0]), .. MatroskaTestBuilder.EndOfFragmentTag()]);
+
+        // Never received before (so no resend), and earlier than what the stream has: the check is per stream, across sessions.
+        var acks = await SendSessionAsync(endpoint, "camera_101", [.. MatroskaTestBuilder.Header(clip), .. MatroskaTestBuilder.Fragment(start, gops[1])]);
+
+        acks.Select(a => (a.Type, a.Timecode, a.ErrorId)).Should().Equal(("ERROR", start, 4004));
+        endpoint.Stream("camera_101").Fragments.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task A_fragment_resent_in_a_new_session_is_acknowledged_and_stored_once()
     {
         var clip = await H264TestClip.LoadAsync();
