@@ -11,6 +11,7 @@ using Backpack.Aws.Tests.Kinesis.ControlPlane;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Backpack.Aws.Tests.Kinesis.Producer;
 
@@ -157,7 +158,17 @@ internal sealed partial class LocalKinesisVideoEndpoint : IAsyncDisposable
                 options.Limits.MinResponseDataRate = null;
                 options.AllowSynchronousIO = false;
             },
-            listen => listen.Use(next => async connection =>
+            listen => ConfigureListener(endpoint, listen));
+        endpoint._controlPlane = await FakeKinesisVideoControlPlane.StartAsync(region, endpoint._credentials);
+        endpoint._controlPlane.DataEndpoint = _ => endpoint.DataUrl.GetLeftPart(UriPartial.Authority);
+        return endpoint;
+    }
+
+    /// <summary>HTTP/1.1 only (chunked upload, full duplex), and the connection refusal of <see cref="RefuseConnectionsFor"/>.</summary>
+    private static void ConfigureListener(LocalKinesisVideoEndpoint endpoint, ListenOptions listen)
+    {
+        listen.Protocols = HttpProtocols.Http1;
+        listen.Use(next => async connection =>
             {
                 if (endpoint.Refusing)
                 {
@@ -171,10 +182,7 @@ internal sealed partial class LocalKinesisVideoEndpoint : IAsyncDisposable
                     return;
                 }
                 await next(connection);
-            }));
-        endpoint._controlPlane = await FakeKinesisVideoControlPlane.StartAsync(region, endpoint._credentials);
-        endpoint._controlPlane.DataEndpoint = _ => endpoint.DataUrl.GetLeftPart(UriPartial.Authority);
-        return endpoint;
+            });
     }
 
     /// <summary>Adds an ACTIVE (or <paramref name="status"/>) stream, as if created long ago.</summary>
@@ -255,10 +263,13 @@ internal sealed partial class LocalKinesisVideoEndpoint : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds (polling), or throws after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => WaitUntilAsync(() => Task.FromResult(condition()), timeout, what);
+
+    /// <summary>Waits until the asynchronous <paramref name="condition"/> holds (polling), or throws after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (!condition())
+        while (!await condition())
         {
             if (Environment.TickCount64 > deadline)
             {
