@@ -45,6 +45,7 @@ public sealed partial class KvsOutput : SkyLineOutput
     private readonly KinesisVideoClient _client;
     private readonly KinesisVideoStreamResolver _resolver;
     private readonly KinesisVideoProducer _producer;
+    private readonly KvsMetrics _metrics;
     private int _disposed;
 
     /// <summary>Prepares the output; it connects once it has a frame to send.</summary>
@@ -76,7 +77,11 @@ public sealed partial class KvsOutput : SkyLineOutput
         _producer = new KinesisVideoProducer(options, _client, _resolver, factory);
         _producer.Failed += reason => ReportTransientFailure(reason);
         _producer.Recovered += ReportRecovered;
+        _metrics = new KvsMetrics(options.StreamName, () => _producer.Statistics, options.MeterFactory);
     }
+
+    /// <summary>The name of the meter every KvsOutput reports on (instruments <c>backpack.kvs.*</c>, tagged <c>kvs.stream</c>).</summary>
+    public const string MeterName = KvsMetrics.MeterName;
 
     /// <summary>The stream's name.</summary>
     public string StreamName => _options.StreamName;
@@ -102,7 +107,7 @@ public sealed partial class KvsOutput : SkyLineOutput
     /// <inheritdoc/>
     protected override void OnFrame(EncodedFrame frame)
     {
-        if (_producer.Write(frame.Data.Span, frame.IsKeyFrame, frame.WallClockTime, frame.Configuration))
+        if (_producer.Write(frame.Data.Span, frame.IsKeyFrame, frame.WallClockTime, frame.Configuration, frame.EncodedAt))
         {
             RequestKeyFrame();
         }
@@ -149,6 +154,7 @@ public sealed partial class KvsOutput : SkyLineOutput
                 var reason = exception.InnerException?.Message ?? exception.Message;
                 LogStopFailed(Logger, StreamName, reason);
             }
+            _metrics.Dispose();
             _resolver.Dispose();
             _client.Dispose();
         }

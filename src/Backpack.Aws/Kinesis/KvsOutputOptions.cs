@@ -68,6 +68,9 @@ public sealed class KvsOutputOptions
     /// </summary>
     public TimeSpan MaxSessionDuration { get; init; } = TimeSpan.FromMinutes(40);
 
+    /// <summary>Where the output's meter (<c>Backpack.Aws.Kinesis</c>) comes from; null for a meter of its own.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
     /// <summary>The clock; the system's by default (tests use a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

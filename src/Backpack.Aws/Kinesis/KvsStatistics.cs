@@ -25,6 +25,10 @@ namespace Backpack.Aws.Kinesis;
 /// <param name="SessionsFailed">Connections that failed: refused, dropped, answered an error, or stalled.</param>
 /// <param name="LastPersistLatency">From the last frame of the newest acknowledged fragment to its PERSISTED (RECEIVED without retention), or null.</param>
 /// <param name="PersistLatencyP99">The 99th percentile of that latency over the last 256 fragments, or null.</param>
+/// <param name="SendLatencyP99">
+/// The 99th percentile, over the last 256 frames sent, of the time from the encoder handing a frame out to its last byte
+/// written to the connection (through the output's queue and the producer's buffer), or null before any.
+/// </param>
 /// <param name="LastError">The last failure, without secrets, or null.</param>
 public sealed record KvsStatistics(
     long FramesWritten,
@@ -48,4 +52,5 @@ public sealed record KvsStatistics(
     long SessionsFailed,
     TimeSpan? LastPersistLatency,
     TimeSpan? PersistLatencyP99,
+    TimeSpan? SendLatencyP99,
     string? LastError);

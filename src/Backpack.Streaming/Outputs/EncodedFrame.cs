@@ -46,6 +46,12 @@ public sealed class EncodedFrame
     /// </summary>
     public DateTimeOffset WallClockTime { get; private set; }
 
+    /// <summary>
+    /// When the encoder handed the frame out (a <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> value): the start
+    /// of an output's own latency, such as encoded → on the network.
+    /// </summary>
+    public long EncodedAt { get; private set; }
+
     /// <summary>The frame's number among those its SkyLine encoded (0, 1, 2, …), across sessions.</summary>
     public long Sequence { get; private set; }
 
@@ -108,6 +114,7 @@ public sealed class EncodedFrame
         Sequence = sequence;
         Configuration = configuration;
         PipelineTime = pipelineTime;
+        EncodedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     /// <summary>Where the bytes are, for a copy into a buffer of the caller (valid while the frame is held).</summary>

@@ -488,14 +488,12 @@ internal sealed partial class KinesisVideoProducer
                 if (count > 0)
                 {
                     await session.WriteAsync(buffer.AsMemory(0, count), token).ConfigureAwait(false);
-                    if (session.Accepted)
-                    {
-                        lock (_gate)
-                        {
-                            fragment.WentOut = true;
-                        }
-                    }
                     offset += count;
+                    lock (_gate)
+                    {
+                        fragment.WentOut |= session.Accepted;
+                        WrittenLocked(fragment, offset);
+                    }
                     idleSince = _clock.GetTimestamp();
                     continue;
                 }

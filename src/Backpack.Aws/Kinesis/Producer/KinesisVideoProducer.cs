@@ -38,6 +38,9 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
     private readonly TimeSpan _keyFrameTolerance;
     private readonly byte[] _blockHeader = new byte[MatroskaWriter.SimpleBlockHeaderLength];
     private readonly byte[] _clusterHeader = new byte[MatroskaWriter.ClusterStartLength];
+    private readonly SendMark[] _marks = new SendMark[1024];
+    private int _markHead;
+    private int _markCount;
     private Fragment? _current;
     private Fragment? _sending;
     private long _lastTimecode = long.MinValue;
@@ -76,7 +79,12 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
     /// current one is long enough. Frames before the first key frame are skipped.
     /// </summary>
     /// <returns>True when the producer needs a key frame (no fragment to add to, or the current one nears the 10 s limit).</returns>
-    internal bool Write(ReadOnlySpan<byte> avcc, bool isKeyFrame, DateTimeOffset wallClockTime, H264Configuration configuration)
+    /// <param name="avcc">The access unit, AVCC.</param>
+    /// <param name="isKeyFrame">Whether it is a key frame.</param>
+    /// <param name="wallClockTime">When it was put, on the wall clock: its timecode.</param>
+    /// <param name="configuration">Its codec configuration.</param>
+    /// <param name="encodedAt">When the encoder handed it out (<see cref="System.Diagnostics.Stopwatch"/> timestamp), for the send latency; 0 for none.</param>
+    internal bool Write(ReadOnlySpan<byte> avcc, bool isKeyFrame, DateTimeOffset wallClockTime, H264Configuration configuration, long encodedAt = 0)
     {
         var timecode = wallClockTime.ToUnixTimeMilliseconds();
         var now = _clock.GetTimestamp();
@@ -124,6 +132,10 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
             _lastTimecode = timecode;
             _bufferedBytes += added;
             _counters.FramesWritten++;
+            if (encodedAt != 0)
+            {
+                MarkLocked(current, current.Length, encodedAt);
+            }
             TrimToLimitLocked();
             WakeSenderLocked();
         }
@@ -299,6 +311,45 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
         ForgetSettledLocked();
     }
 
+    /// <summary>Remembers where a frame ends in its fragment, to time it when the sender writes that far.</summary>
+    private void MarkLocked(Fragment fragment, int endOffset, long encodedAt)
+    {
+        if (_markCount == _marks.Length)
+        {
+            // Nothing was written for a while (an outage): the oldest sample is given up.
+            _markHead = (_markHead + 1) % _marks.Length;
+            _markCount--;
+        }
+        _marks[(_markHead + _markCount) % _marks.Length] = new SendMark(fragment, endOffset, encodedAt);
+        _markCount++;
+    }
+
+    /// <summary>The sender wrote <paramref name="fragment"/> up to <paramref name="offset"/>: the frames that ended there went out now.</summary>
+    private void WrittenLocked(Fragment fragment, int offset)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (_markCount > 0)
+        {
+            var mark = _marks[_markHead];
+            if (ReferenceEquals(mark.Fragment, fragment))
+            {
+                if (mark.EndOffset > offset)
+                {
+                    break;
+                }
+                _counters.SendLatency(System.Diagnostics.Stopwatch.GetElapsedTime(mark.EncodedAt, now));
+            }
+            else if (!mark.Fragment.IsReleased && mark.Fragment.SentAt == 0)
+            {
+                // An earlier fragment still to be sent (a resend comes first): its frames are timed when it goes.
+                break;
+            }
+            _marks[_markHead] = default;
+            _markHead = (_markHead + 1) % _marks.Length;
+            _markCount--;
+        }
+    }
+
     private void WakeSenderLocked()
     {
         if (_wake.CurrentCount == 0)
@@ -312,4 +363,7 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kinesis stream {Stream}: {Count} fragments abandoned unacknowledged at a stop")]
     private static partial void LogAbandoned(ILogger logger, string stream, int count);
+
+    /// <summary>Where a frame ends in its fragment, and when it was encoded.</summary>
+    private readonly record struct SendMark(Fragment Fragment, int EndOffset, long EncodedAt);
 }

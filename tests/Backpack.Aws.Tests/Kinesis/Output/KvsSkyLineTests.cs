@@ -24,6 +24,8 @@ public sealed class KvsSkyLineTests
         statistics.FragmentsPersisted.Should().Be(stream.UniqueFragments.Count, "the stop waited for the last PERSISTED");
         statistics.FragmentsStarted.Should().Be(stream.UniqueFragments.Count);
         statistics.BufferedBytes.Should().Be(0);
+        statistics.SendLatencyP99.Should().NotBeNull("every frame sent is timed from the encoder to the socket");
+        statistics.PersistLatencyP99.Should().NotBeNull();
         rig.Endpoint.Sessions.Should().OnlyContain(session => session.EndOfFragmentTagSeen);
         // About one second each (key frames every FragmentDuration), never past the service's limit.
         var timecodes = stream.UniqueFragments.Select(fragment => fragment.Timecode).ToList();
@@ -43,5 +45,36 @@ public sealed class KvsSkyLineTests
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task The_meter_reports_fragments_by_event_buffered_bytes_and_sessions_tagged_with_the_stream()
+    {
+        var measurements = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Backpack.Aws.Kinesis.KvsOutput.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var tagText = string.Join(",", tags.ToArray().Select(tag => $"{tag.Key}={tag.Value}"));
+            measurements[$"{instrument.Name}|{tagText}"] = value;
+        });
+        listener.Start();
+        await using var rig = await KvsTestRig.StartAsync();
+        rig.PutFor(TimeSpan.FromSeconds(3));
+        rig.SkyLine.StopStreaming();
+        listener.RecordObservableInstruments();
+
+        var persisted = rig.Output.KinesisStatistics.FragmentsPersisted;
+        measurements.Should().ContainKey($"backpack.kvs.fragments|kvs.stream={KvsTestRig.Stream},kvs.fragment.event=persisted")
+            .WhoseValue.Should().Be(persisted).And.BeGreaterThan(0);
+        measurements.Should().ContainKey($"backpack.kvs.sessions|kvs.stream={KvsTestRig.Stream},kvs.session.outcome=opened").WhoseValue.Should().BeGreaterThan(0);
+        measurements.Should().ContainKey($"backpack.kvs.buffered|kvs.stream={KvsTestRig.Stream}");
+        measurements.Should().ContainKey($"backpack.kvs.sent|kvs.stream={KvsTestRig.Stream}").WhoseValue.Should().BeGreaterThan(0);
     }
 }
