@@ -71,6 +71,9 @@ public sealed class KvsOutputOptions
     /// <summary>Where the output's meter (<c>Backpack.Aws.Kinesis</c>) comes from; null for a meter of its own.</summary>
     public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
 
+    /// <summary>For tests only: a session age that replaces <see cref="MaxSessionDuration"/> (and its jitter) exactly.</summary>
+    internal TimeSpan? SessionRotationForTests { get; init; }
+
     /// <summary>The clock; the system's by default (tests use a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -718,6 +718,10 @@ internal sealed partial class KinesisVideoProducer
     /// <summary>When the session should end: before the service's connection limit (with jitter) and before the credentials expire.</summary>
     private TimeSpan RotationAge()
     {
+        if (_options.SessionRotationForTests is { } exact)
+        {
+            return exact;
+        }
         var jitter = TimeSpan.FromTicks((long)(Math.Min(TimeSpan.FromMinutes(3).Ticks, _options.MaxSessionDuration.Ticks / 10) * Random.Shared.NextDouble()));
         var age = _options.MaxSessionDuration - jitter;
         if (_client.CredentialsExpiration is { } expiration)

@@ -263,6 +263,40 @@ public sealed class KvsFaultTests(Xunit.Abstractions.ITestOutputHelper output)
         (mostResident - residentBefore).Should().BeLessThan(64L << 20, "the process grows by the buffered fragments, not more");
     }
 
+    [Fact]
+    public async Task Sessions_rotate_at_a_fragment_boundary_closing_the_old_one_with_the_end_of_fragment_tag_and_losing_nothing()
+    {
+        await using var rig = await KvsTestRig.StartAsync(configure: options => new KvsOutputOptions
+        {
+            StreamName = options.StreamName, Region = options.Region, EndpointUrl = options.EndpointUrl, Credentials = options.Credentials,
+            FragmentDuration = options.FragmentDuration, SessionRotationForTests = TimeSpan.FromSeconds(2),
+        });
+        rig.PutFor(TimeSpan.FromSeconds(7));
+        rig.SkyLine.StopStreaming();
+
+        var statistics = rig.Output.KinesisStatistics;
+        var stream = rig.Endpoint.Stream(KvsTestRig.Stream);
+        rig.Endpoint.Violations.Should().BeEmpty();
+        rig.Endpoint.Sessions.Should().HaveCountGreaterThanOrEqualTo(3).And.OnlyContain(session => session.EndOfFragmentTagSeen);
+        statistics.SessionsFailed.Should().Be(0);
+        statistics.FragmentsResent.Should().Be(0);
+        stream.DuplicateFragments.Should().Be(0);
+        stream.UniqueFragments.Should().HaveCount((int)statistics.FragmentsStarted).And.OnlyContain(fragment => fragment.Persisted);
+    }
+
+    [Fact]
+    public async Task The_service_ending_an_old_connection_with_4003_gets_a_new_one_at_once_and_nothing_is_lost()
+    {
+        await using var rig = await KvsTestRig.StartAsync();
+        rig.Endpoint.MaxConnectionDuration = TimeSpan.FromSeconds(2);
+        rig.PutFor(TimeSpan.FromSeconds(6));
+        rig.SkyLine.StopStreaming();
+
+        var statistics = rig.Output.KinesisStatistics;
+        rig.Endpoint.Sessions.Should().HaveCountGreaterThanOrEqualTo(2);
+        rig.Endpoint.Stream(KvsTestRig.Stream).UniqueFragments.Should().HaveCount((int)statistics.FragmentsStarted).And.OnlyContain(fragment => fragment.Persisted);
+    }
+
     private static long Resident()
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
