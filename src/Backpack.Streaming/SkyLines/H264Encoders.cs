@@ -46,9 +46,10 @@ internal static class H264Encoders
             "v4l2h264enc" =>
                 $"v4l2h264enc extra-controls=\"controls,video_bitrate={bitsPerSecond},h264_i_frame_period={interval},repeat_sequence_header=1\" ! video/x-h264,level=(string)4",
             // CABAC and the deblocking filter stay on whatever the preset (only ultrafast turns them off):
-            // about 15% more CPU than bare ultrafast for a much less blocky picture at streaming bitrates.
+            // about 15% more CPU than bare ultrafast for a much less blocky picture at streaming bitrates. No scene-cut key
+            // frames: key frames come at the interval and when an output asks, so Kinesis fragments keep their length.
             Software =>
-                $"x264enc tune=zerolatency speed-preset={settings.SpeedPreset} bitrate={bitrate} key-int-max={interval} bframes=0 option-string=cabac=1:deblock=0,0",
+                $"x264enc tune=zerolatency speed-preset={settings.SpeedPreset} bitrate={bitrate} key-int-max={interval} bframes=0 option-string=cabac=1:deblock=0,0:scenecut=0",
             _ => throw new ArgumentException($"No description is known for the encoder {element}.", nameof(element)),
         };
     }
