@@ -194,11 +194,7 @@ public abstract partial class SkyLineOutput : IDisposable
     /// <param name="details">More for the log only (such as GStreamer's debug text), without secrets; null for none.</param>
     protected void ReportFailure(string reason, string? details = null)
     {
-        ArgumentNullException.ThrowIfNull(reason);
-        Interlocked.Increment(ref _failures);
-        _lastError = reason;
-        _state = OutputState.Error;
-        LogFailure(Logger, Kind, Name, reason, details ?? "none");
+        RecordFailure(reason, details);
         FailureReported?.Invoke(this, reason);
     }
 
@@ -209,7 +205,10 @@ public abstract partial class SkyLineOutput : IDisposable
     /// </summary>
     /// <param name="reason">What failed, without secrets.</param>
     /// <param name="details">More for the log only, without secrets; null for none.</param>
-    protected void ReportTransientFailure(string reason, string? details = null)
+    protected void ReportTransientFailure(string reason, string? details = null) => RecordFailure(reason, details);
+
+    /// <summary>Counts, shows and logs a failure (what both kinds of report share).</summary>
+    private void RecordFailure(string reason, string? details)
     {
         ArgumentNullException.ThrowIfNull(reason);
         Interlocked.Increment(ref _failures);

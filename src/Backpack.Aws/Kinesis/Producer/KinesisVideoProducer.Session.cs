@@ -88,14 +88,13 @@ internal sealed partial class KinesisVideoProducer
             }
         }
 
-        /// <summary>Writes one chunk of the body, counted, ended by the session's end.</summary>
-        internal async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken token)
+        /// <summary>Writes one chunk of the body, counted, ended by the session's end (the producer's stop ends the session).</summary>
+        internal async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, Token);
             Volatile.Write(ref _writingSince, owner._clock.GetTimestamp());
             try
             {
-                await Connection.WriteChunkAsync(bytes, linked.Token).ConfigureAwait(false);
+                await Connection.WriteChunkAsync(bytes, Token).ConfigureAwait(false);
             }
             finally
             {

@@ -27,6 +27,9 @@ internal sealed partial class KinesisVideoProducer
     /// <summary>How long acknowledgements are still read after an error acknowledgement or a failed write.</summary>
     private static readonly TimeSpan LastAcknowledgementsWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>The end-of-fragment tag, as memory the connection can write.</summary>
+    private static readonly byte[] EndOfFragment = MatroskaWriter.EndOfFragmentTags.ToArray();
+
     private static readonly TimeSpan RetryBase = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(10);
 
@@ -297,6 +300,8 @@ internal sealed partial class KinesisVideoProducer
             _active = session;
         }
         LogSessionOpening(_logger, _options.StreamName, session.Id, target.PutMediaEndpoint.Host);
+        // One registration per session, not a linked token per chunk: the producer's stop ends the session's writes.
+        using var stopping = token.Register(() => session.Fail(new SessionEnd("the producer stopped", SessionEndKind.Stopped)));
         session.StartWatchdog();
         var reader = Task.Run(() => ReadAcknowledgementsAsync(session, token), CancellationToken.None);
         SessionEnd end;
@@ -418,7 +423,7 @@ internal sealed partial class KinesisVideoProducer
             var header = new byte[MatroskaWriter.HeaderLength(configuration.DecoderConfigurationRecord.Length)];
             var segmentUid = RandomNumberGenerator.GetBytes(16);
             var headerLength = MatroskaWriter.WriteHeader(header, configuration.DecoderConfigurationRecord.Span, configuration.Width, configuration.Height, segmentUid);
-            await session.WriteAsync(header.AsMemory(0, headerLength), token).ConfigureAwait(false);
+            await session.WriteAsync(header.AsMemory(0, headerLength)).ConfigureAwait(false);
             var offset = 0;
             var idleSince = _clock.GetTimestamp();
             while (true)
@@ -476,7 +481,7 @@ internal sealed partial class KinesisVideoProducer
                 }
                 if (endReason is not null)
                 {
-                    await session.WriteAsync(MatroskaWriter.EndOfFragmentTags.ToArray(), token).ConfigureAwait(false);
+                    await session.WriteAsync(EndOfFragment).ConfigureAwait(false);
                     await session.Connection.EndBodyAsync(token).ConfigureAwait(false);
                     lock (_gate)
                     {
@@ -487,7 +492,7 @@ internal sealed partial class KinesisVideoProducer
                 }
                 if (count > 0)
                 {
-                    await session.WriteAsync(buffer.AsMemory(0, count), token).ConfigureAwait(false);
+                    await session.WriteAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
                     offset += count;
                     lock (_gate)
                     {

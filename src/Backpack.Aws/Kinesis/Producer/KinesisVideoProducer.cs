@@ -35,7 +35,8 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly ProducerCounters _counters = new();
-    private readonly TimeSpan _keyFrameTolerance;
+    private readonly long _fragmentMilliseconds;
+    private readonly long _keyFrameRequestMilliseconds;
     private readonly byte[] _blockHeader = new byte[MatroskaWriter.SimpleBlockHeaderLength];
     private readonly byte[] _clusterHeader = new byte[MatroskaWriter.ClusterStartLength];
     private readonly SendMark[] _marks = new SendMark[1024];
@@ -61,7 +62,10 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
         _clock = options.TimeProvider;
         _logger = loggerFactory.CreateLogger<KinesisVideoProducer>();
         // A key frame the encoder was asked for at the fragment duration lands within a frame of it.
-        _keyFrameTolerance = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(100).Ticks, options.FragmentDuration.Ticks / 10));
+        var keyFrameTolerance = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(100).Ticks, options.FragmentDuration.Ticks / 10));
+        _fragmentMilliseconds = (long)(options.FragmentDuration - keyFrameTolerance).TotalMilliseconds;
+        // Key frames stopped coming (an encoder that ignores the spacing): ask well before the service's 10 s limit.
+        _keyFrameRequestMilliseconds = (long)(KvsOutputOptions.MaxFragmentDuration - (options.FragmentDuration / 2)).TotalMilliseconds;
         _supervisor = Task.CompletedTask;
     }
 
@@ -101,7 +105,7 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
             }
             var current = _current;
             if (isKeyFrame && (current is null || _awaitingKeyFrame || !ReferenceEquals(current.Configuration, configuration) ||
-                timecode - current.Timecode >= (long)(_options.FragmentDuration - _keyFrameTolerance).TotalMilliseconds))
+                timecode - current.Timecode >= _fragmentMilliseconds))
             {
                 current = StartFragmentLocked(timecode, configuration, now);
             }
@@ -118,7 +122,7 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
                 _counters.FramesSkipped++;
                 return true;
             }
-            if (timecode - current.Timecode >= (long)(KvsOutputOptions.MaxFragmentDuration - _options.FragmentDuration / 2).TotalMilliseconds)
+            if (timecode - current.Timecode >= _keyFrameRequestMilliseconds)
             {
                 wantsKeyFrame = true;
             }

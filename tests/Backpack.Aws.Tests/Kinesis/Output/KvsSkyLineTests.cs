@@ -65,16 +65,18 @@ public sealed class KvsSkyLineTests
             measurements[$"{instrument.Name}|{tagText}"] = value;
         });
         listener.Start();
-        await using var rig = await KvsTestRig.StartAsync();
+        // A stream name of its own: the meter's name is shared by every output in the process, other tests' included.
+        const string stream = "meter-test";
+        await using var rig = await KvsTestRig.StartAsync(streamName: stream);
         rig.PutFor(TimeSpan.FromSeconds(3));
         rig.SkyLine.StopStreaming();
         listener.RecordObservableInstruments();
 
         var persisted = rig.Output.KinesisStatistics.FragmentsPersisted;
-        measurements.Should().ContainKey($"backpack.kvs.fragments|kvs.stream={KvsTestRig.Stream},kvs.fragment.event=persisted")
+        measurements.Should().ContainKey($"backpack.kvs.fragments|kvs.stream={stream},kvs.fragment.event=persisted")
             .WhoseValue.Should().Be(persisted).And.BeGreaterThan(0);
-        measurements.Should().ContainKey($"backpack.kvs.sessions|kvs.stream={KvsTestRig.Stream},kvs.session.outcome=opened").WhoseValue.Should().BeGreaterThan(0);
-        measurements.Should().ContainKey($"backpack.kvs.buffered|kvs.stream={KvsTestRig.Stream}");
-        measurements.Should().ContainKey($"backpack.kvs.sent|kvs.stream={KvsTestRig.Stream}").WhoseValue.Should().BeGreaterThan(0);
+        measurements.Should().ContainKey($"backpack.kvs.sessions|kvs.stream={stream},kvs.session.outcome=opened").WhoseValue.Should().BeGreaterThan(0);
+        measurements.Should().ContainKey($"backpack.kvs.buffered|kvs.stream={stream}");
+        measurements.Should().ContainKey($"backpack.kvs.sent|kvs.stream={stream}").WhoseValue.Should().BeGreaterThan(0);
     }
 }

@@ -54,16 +54,16 @@ internal sealed class KvsTestRig : IAsyncDisposable
 
     public static async Task<KvsTestRig> StartAsync(
         int width = 320, int height = 240, double fps = 30, int retentionHours = 2,
-        Func<KvsOutputOptions, KvsOutputOptions>? configure = null, bool addStream = true, int bitrateKbps = 2048)
+        Func<KvsOutputOptions, KvsOutputOptions>? configure = null, bool addStream = true, int bitrateKbps = 2048, string streamName = Stream)
     {
         var endpoint = await LocalKinesisVideoEndpoint.StartAsync(retentionHours: retentionHours);
         if (addStream)
         {
-            endpoint.AddStream(Stream);
+            endpoint.AddStream(streamName);
         }
         var options = new KvsOutputOptions
         {
-            StreamName = Stream,
+            StreamName = streamName,
             Region = endpoint.Region,
             EndpointUrl = endpoint.ControlPlaneUrl,
             Credentials = TestCredentials.Session,
