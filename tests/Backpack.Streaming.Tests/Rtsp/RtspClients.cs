@@ -109,7 +109,9 @@ internal static partial class RtspClients
     /// </summary>
     internal static ChildProcess.Background StartGstRtspsrc(Uri url, string protocols, int buffers = 100_000) =>
         ChildProcess.StartBackground("gst-launch-1.0",
-            ["-e", "rtspsrc", $"location={url}", $"protocols={protocols}", "latency=100", "!", "rtph264depay", "!", "avdec_h264", "!",
+            // tcp-timeout 2 s: after the server ended the session, rtspsrc's own wait on its control connection (20 s by
+            // default) once kept gst-launch alive past the test's 40 s after its error was already reported.
+            ["-e", "rtspsrc", $"location={url}", $"protocols={protocols}", "latency=100", "tcp-timeout=2000000", "!", "rtph264depay", "!", "avdec_h264", "!",
              "fakesink", "sync=false", $"num-buffers={buffers}"]);
 
     private static string[] FfprobeArguments(Uri url, string transport, double seconds) =>
