@@ -18,6 +18,9 @@ internal sealed partial class KinesisVideoProducer
     /// <summary>Connecting and the TLS handshake together.</summary>
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The shortest session (30 s) plus the rotation margin (30 s): credentials with less left are renewed before a session starts.</summary>
+    private static readonly TimeSpan MinimumCredentialsLife = TimeSpan.FromSeconds(60);
+
     /// <summary>Nothing to send for this long at a fragment's end: the session ends (the service would close it after 30 s).</summary>
     private static readonly TimeSpan IdleEnd = TimeSpan.FromSeconds(5);
 
@@ -276,6 +279,13 @@ internal sealed partial class KinesisVideoProducer
     private async Task<SessionEnd> RunSessionAsync(KinesisVideoStreamTarget target, CancellationToken token)
     {
         var credentials = await _client.GetCredentialsAsync(token).ConfigureAwait(false);
+        if (_client.CredentialsExpiration is { } expiration && expiration - _clock.GetUtcNow() < MinimumCredentialsLife)
+        {
+            // A provider that renews late would hand a session credentials that expire before it can rotate (a session
+            // lives at least 30 s): renew them now, once.
+            _client.ExpireCredentials();
+            credentials = await _client.GetCredentialsAsync(token).ConfigureAwait(false);
+        }
         var signedAt = _clock.GetUtcNow();
         var headers = Headers(target, credentials, signedAt);
         PutMediaConnection connection;

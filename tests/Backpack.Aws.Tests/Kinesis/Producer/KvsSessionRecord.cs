@@ -16,6 +16,9 @@ internal sealed class KvsSessionRecord
 
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
 
+    /// <summary>The access key the request was signed with.</summary>
+    public required string AccessKey { get; init; }
+
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The body bytes received so far (a copy).</summary>

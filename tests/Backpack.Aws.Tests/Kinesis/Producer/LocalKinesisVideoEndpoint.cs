@@ -362,6 +362,11 @@ internal sealed partial class LocalKinesisVideoEndpoint : IAsyncDisposable
             await RefuseAsync(context, headers, 403, signatureProblem.StartsWith("Missing Authentication", StringComparison.Ordinal) ? "MissingAuthenticationTokenException" : "InvalidSignatureException", signatureProblem);
             return;
         }
+        if (_credentials.ExpiresAt(AccessKeyOf(headers)) is { } expiresAt && expiresAt <= DateTimeOffset.UtcNow)
+        {
+            await RefuseAsync(context, headers, 403, "ExpiredTokenException", "The security token included in the request is expired");
+            return;
+        }
         if (TakeCall(ref _throttleCalls))
         {
             await RefuseAsync(context, headers, 400, "ClientLimitExceededException", "Recorded request rate of PutMedia API exceeds the limit for this stream.");
@@ -383,7 +388,7 @@ internal sealed partial class LocalKinesisVideoEndpoint : IAsyncDisposable
         KvsSessionRecord record;
         lock (_sessions)
         {
-            record = new KvsSessionRecord { Index = _sessions.Count, StreamName = name, Headers = headers };
+            record = new KvsSessionRecord { Index = _sessions.Count, StreamName = name, Headers = headers, AccessKey = AccessKeyOf(headers) };
             _sessions.Add(record);
         }
         var stream = Stream(name);
@@ -453,6 +458,16 @@ internal sealed partial class LocalKinesisVideoEndpoint : IAsyncDisposable
             ? null
             : "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.";
     }
+
+    /// <summary>The access key a request was signed with (already checked by <see cref="SignatureProblem"/>).</summary>
+    private static string AccessKeyOf(Dictionary<string, string> headers)
+    {
+        var credential = headers["Authorization"].Split("Credential=", 2)[1];
+        return credential[..credential.IndexOf('/', StringComparison.Ordinal)];
+    }
+
+    /// <summary>When the credentials <paramref name="accessKey"/> belongs to expire, if they do.</summary>
+    internal DateTimeOffset? CredentialsExpiry(string accessKey) => _credentials.ExpiresAt(accessKey);
 
     /// <summary>The PutMedia headers as the producer SDK sends them (reference §3); the message names what is wrong.</summary>
     private static string? HeaderProblem(Dictionary<string, string> headers)

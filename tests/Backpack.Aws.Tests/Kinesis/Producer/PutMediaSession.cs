@@ -586,6 +586,15 @@ internal sealed class PutMediaSession : IDisposable
                         _stop.Cancel();
                         return;
                     }
+                    if (_endpoint.CredentialsExpiry(_record.AccessKey) is { } expiry && expiry <= DateTimeOffset.UtcNow)
+                    {
+                        // The ingestion host ends a connection whose token expired (reference: PIC's 40-minute enforced token life).
+                        _record.SetOutcome("credentials expired");
+                        _closing = true;
+                        _stop.Cancel();
+                        _context.Abort();
+                        return;
+                    }
                     var quiet = Stopwatch.GetElapsedTime(_lastDataAt, now);
                     if (quiet >= _endpoint.IdleTimeout)
                     {
