@@ -213,6 +213,9 @@ internal sealed partial class AwsServiceClient : IDisposable
             case Credentials.TemporaryCredentials temporary:
                 temporary.Invalidate();
                 break;
+            case Iot.IotCredentialsProvider iot:
+                iot.Invalidate();
+                break;
         }
     }
 
