@@ -13,6 +13,9 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
     /// <summary>Every line as text, with the full <c>ToString()</c> of its exception.</summary>
     public IEnumerable<string> Lines => Entries.Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception}");
 
+    /// <summary>Throw from every Log call after keeping the line, as a broken logging backend would.</summary>
+    public bool Throws { get; init; }
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
@@ -28,7 +31,13 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
             factory._entries.Enqueue((logLevel, category, formatter(state, exception), exception));
+            if (factory.Throws)
+            {
+                throw new InvalidOperationException("the logger fails (test)");
+            }
+        }
     }
 }

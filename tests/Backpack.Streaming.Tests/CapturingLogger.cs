@@ -12,6 +12,9 @@ internal sealed class CapturingLogger : ILoggerFactory, ILogger
 
     internal LogLevel MinimumLevel { get; init; } = LogLevel.Trace;
 
+    /// <summary>Throw from every Log call after keeping the entry, as a broken logging backend would.</summary>
+    internal bool Throws { get; init; }
+
     internal IReadOnlyList<Entry> Entries => [.. _entries];
 
     /// <summary>Raised after each entry, on the logging thread.</summary>
@@ -39,6 +42,10 @@ internal sealed class CapturingLogger : ILoggerFactory, ILogger
     {
         _entries.Enqueue(entry);
         Logged?.Invoke(entry);
+        if (Throws)
+        {
+            throw new InvalidOperationException("the logger fails (test)");
+        }
     }
 
     private sealed class Categorised(CapturingLogger owner, string category) : ILogger

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
+using Backpack.Threading;
 using Backpack.Timepiece;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backpack.Aws.CloudWatch;
 
@@ -105,13 +105,13 @@ public sealed class CWTachometer : TickerTachometer, IAsyncDisposable
     /// </summary>
     private CWTachometer(Sender sender, Func<CloudWatchTimerAdapter> createAdapter, TimeSpan? statsInterval, string? name, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
         : base(sender.Enqueue, statsInterval ?? DefaultStatsInterval, name ?? DefaultName, dispatcher: null, timeProvider,
-            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CWTachometer>())
+            ContainedLoggerFactory.Wrap(loggerFactory).CreateLogger<CWTachometer>())
     {
         _sender = sender;
         _time = timeProvider ?? TimeProvider.System;
         try
         {
-            sender.Start(createAdapter());
+            sender.Start(createAdapter(), ContainedLoggerFactory.Wrap(loggerFactory).CreateLogger<CWTachometer>());
         }
         catch
         {
@@ -208,12 +208,12 @@ public sealed class CWTachometer : TickerTachometer, IAsyncDisposable
         /// <summary>Set by <see cref="Start"/>, which the tachometer's constructor calls.</summary>
         internal CloudWatchTimerAdapter Adapter { get; private set; } = null!;
 
-        /// <summary>Takes the adapter (disposed when the sender stops) and starts sending.</summary>
-        internal void Start(CloudWatchTimerAdapter adapter)
+        /// <summary>Takes the adapter (disposed when the sender stops) and starts sending; a fault of the loop goes to <paramref name="logger"/>.</summary>
+        internal void Start(CloudWatchTimerAdapter adapter, ILogger logger)
         {
             Adapter = adapter;
             Interlocked.Increment(ref Running);
-            _loop = Task.Run(SendLoopAsync);
+            _loop = BackgroundWork.RunAsync("CloudWatch send loop", logger, SendLoopAsync);
         }
 
         /// <summary>Called inside Tick: queues the report and returns at once; after the stop the report is counted as dropped.</summary>

@@ -1,8 +1,8 @@
 using Backpack.Aws.Kinesis.Producer;
 using Backpack.Streaming.Outputs;
 using Backpack.Streaming.SkyLines;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backpack.Aws.Kinesis;
 
@@ -56,7 +56,7 @@ public sealed partial class KvsOutput : SkyLineOutput
     public KvsOutput(KvsOutputOptions options, ILoggerFactory? loggerFactory = null)
         : base(ValidName(options), maxQueuedFrames: 300, maxQueuedBytes: 32L << 20, loggerFactory: loggerFactory)
     {
-        var factory = loggerFactory ?? NullLoggerFactory.Instance;
+        var factory = ContainedLoggerFactory.Wrap(loggerFactory);
         _options = options;
         _client = new KinesisVideoClient(new AwsClientOptions
         {

@@ -6,6 +6,7 @@ using Backpack.Imaging;
 using Backpack.Streaming.Rtsp;
 using Backpack.Streaming.Runtime;
 using Backpack.Streaming.SkyLines;
+using Backpack.Threading;
 
 namespace Backpack.Cli.Commands;
 
@@ -67,7 +68,7 @@ internal static class RtspSwapBenchCommand
             var skyLine = server.AddStream("/swap", new SkyLineOptions { Name = "swap", FrameRate = 30, Width = width, Height = height });
             skyLine.StartStreaming();
             using var feeding = new CancellationTokenSource();
-            var feeder = new Thread(() => Feed(skyLine, frame, feeding.Token)) { IsBackground = true, Name = "swap feeder" };
+            var feeder = BackgroundWork.CreateThread("swap bench feeder", "swap feeder", null, () => Feed(skyLine, frame, feeding.Token));
             feeder.Start();
             var watchers = Enumerable.Range(0, clientCount).Select(_ => Watch(skyLine.Url)).ToList();
             var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);

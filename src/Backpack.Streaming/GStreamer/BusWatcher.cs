@@ -1,4 +1,5 @@
 using Backpack.Streaming.GStreamer.Native;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.GStreamer;
@@ -33,7 +34,7 @@ internal sealed partial class BusWatcher : IDisposable
         _types = types | Gst.MessageType.Application;
         _handler = handler;
         _logger = logger;
-        _thread = new Thread(Run) { IsBackground = true, Name = threadName };
+        _thread = BackgroundWork.CreateThread("bus watcher thread", threadName, logger, Run);
         _thread.Start();
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Backpack.Streaming.GStreamer.Native;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.GStreamer;
@@ -31,7 +32,7 @@ internal sealed unsafe partial class MainLoopThread : IDisposable
         _logger = logger;
         _context = GLib.MainContextNew();
         _loop = GLib.MainLoopNew(_context, isRunning: false);
-        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread = BackgroundWork.CreateThread("GLib main loop thread", name, logger, Run);
         _thread.Start();
     }
 

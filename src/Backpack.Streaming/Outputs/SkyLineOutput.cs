@@ -1,6 +1,6 @@
 using Backpack.Streaming.SkyLines;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backpack.Streaming.Outputs;
 
@@ -66,7 +66,7 @@ public abstract partial class SkyLineOutput : IDisposable
         Name = name;
         _maxQueuedFrames = maxQueuedFrames;
         _maxQueuedBytes = maxQueuedBytes;
-        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(GetType().FullName ?? nameof(SkyLineOutput));
+        Logger = ContainedLoggerFactory.Wrap(loggerFactory).CreateLogger(GetType().FullName ?? nameof(SkyLineOutput));
     }
 
     /// <summary>The output's name.</summary>
@@ -250,7 +250,7 @@ public abstract partial class SkyLineOutput : IDisposable
             _stopping = false;
             _awaitingKeyFrame = true;
             _state = OutputState.Idle;
-            _thread = new Thread(Run) { IsBackground = true, Name = $"output {Name}" };
+            _thread = BackgroundWork.CreateThread("output thread", $"output {Name}", Logger, Run);
             _thread.Start();
         }
     }

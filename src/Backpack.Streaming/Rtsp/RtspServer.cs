@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.GStreamer.Native;
 using Backpack.Streaming.SkyLines;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backpack.Streaming.Rtsp;
 
@@ -95,7 +95,7 @@ public sealed partial class RtspServer : IDisposable, IAsyncDisposable
     public RtspServer(RtspServerOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         Options = options ?? new RtspServerOptions();
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _loggerFactory = ContainedLoggerFactory.Wrap(loggerFactory);
         _logger = _loggerFactory.CreateLogger<RtspServer>();
         GStreamerRuntime.EnsureInitialized();
         RequireRtspServerLibrary();

@@ -1,3 +1,4 @@
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.SkyLines;
@@ -40,7 +41,7 @@ internal sealed partial class EventDispatcher<TArgs>(object sender, ILogger logg
             }
             _draining = true;
         }
-        ThreadPool.UnsafeQueueUserWorkItem(static dispatcher => dispatcher.Drain(), this, preferLocal: false);
+        BackgroundWork.Queue("event delivery", logger, this, static dispatcher => dispatcher.Drain());
     }
 
     private void Drain()

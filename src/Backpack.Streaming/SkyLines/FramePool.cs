@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Backpack.Threading;
 
 namespace Backpack.Streaming.SkyLines;
 
@@ -256,7 +257,7 @@ internal sealed class FramePool : IDisposable
     }
 
     /// <summary>Makes more slots on a thread-pool thread when Put found none: one request in flight at a time, allocation-free to ask.</summary>
-    private sealed class Grower(FramePool pool) : IThreadPoolWorkItem
+    private sealed class Grower(FramePool pool) : GuardedWorkItem("frame pool growth", null)
     {
         private int _scheduled;
         private int _completed;
@@ -273,11 +274,11 @@ internal sealed class FramePool : IDisposable
             }
             if (Interlocked.Exchange(ref _scheduled, 1) == 0)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                BackgroundWork.Queue(this);
             }
         }
 
-        public void Execute()
+        protected override void Execute()
         {
             try
             {

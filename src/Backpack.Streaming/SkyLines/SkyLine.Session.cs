@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.GStreamer.Native;
 using Backpack.Streaming.Outputs;
+using Backpack.Threading;
 
 namespace Backpack.Streaming.SkyLines;
 
@@ -144,8 +145,8 @@ public partial class SkyLine
                 _pipeline,
                 Gst.MessageType.Error | Gst.MessageType.Warning | Gst.MessageType.Eos,
                 HandleMessage, $"SkyLine {_owner._options.Name} bus", _owner.Logger);
-            _repeatTimer = _owner._clock.CreateTimer(static state => ((Session)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _pump = new Thread(Pump) { IsBackground = true, Name = $"SkyLine {_owner._options.Name} feed" };
+            _repeatTimer = BackgroundWork.CreateTimer(_owner._clock, "SkyLine repeat timer", _owner.Logger, this, static session => session.Wake(), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _pump = BackgroundWork.CreateThread("SkyLine feed thread", $"SkyLine {_owner._options.Name} feed", _owner.Logger, Pump);
             _pump.Start();
         }
 

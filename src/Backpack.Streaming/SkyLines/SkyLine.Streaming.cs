@@ -1,5 +1,6 @@
 using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.GStreamer.Native;
+using Backpack.Threading;
 
 namespace Backpack.Streaming.SkyLines;
 
@@ -91,15 +92,17 @@ public partial class SkyLine
         if (began is not null)
         {
             Interlocked.Increment(ref _buffersBeingPrepared);
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static state => state.Owner.PrepareBuffersForWarmup(state.Width, state.Height, state.Change),
-                (Owner: this, Width: width, Height: height, Change: began), preferLocal: false);
+            BackgroundWork.Queue(
+                "SkyLine warmup buffers", Logger,
+                (Owner: this, Width: width, Height: height, Change: began),
+                static state => state.Owner.PrepareBuffersForWarmup(state.Width, state.Height, state.Change));
         }
         if (session is not null)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(
-                static state => state.Owner.StartQueuedSession(state.Session, state.Change, state.Timeless),
-                (Owner: this, Session: session, Change: completed, Timeless: timeless), preferLocal: false);
+            BackgroundWork.Queue(
+                "SkyLine pipeline start after the warmup", Logger,
+                (Owner: this, Session: session, Change: completed, Timeless: timeless),
+                static state => state.Owner.StartQueuedSession(state.Session, state.Change, state.Timeless));
         }
         return true;
     }
@@ -257,7 +260,7 @@ public partial class SkyLine
         {
             return;
         }
-        ThreadPool.UnsafeQueueUserWorkItem(static state =>
+        BackgroundWork.Queue("SkyLine pipeline failure", Logger, (Owner: this, Session: session, Reason: reason, EncoderAtFault: encoderAtFault), static state =>
         {
             SkyLineStateChangedEventArgs? change;
             lock (state.Owner._lifecycle)
@@ -269,7 +272,7 @@ public partial class SkyLine
                 change = state.Owner.FailLocked(state.Session, state.Reason, state.EncoderAtFault);
             }
             state.Owner.Raise(change);
-        }, (Owner: this, Session: session, Reason: reason, EncoderAtFault: encoderAtFault), preferLocal: false);
+        });
     }
 
     /// <summary>
@@ -328,7 +331,7 @@ public partial class SkyLine
         var delay = TimeSpan.FromTicks((long)Math.Min(_options.MaxRestartDelay.Ticks, _options.RestartDelay.Ticks * Math.Pow(2, _restartAttempt)));
         _restartAttempt++;
         LogRestartScheduled(Logger, _options.Name, delay.TotalSeconds, _restartAttempt);
-        _restartTimer = _clock.CreateTimer(static state => ((SkyLine)state!).Restart(), this, delay, Timeout.InfiniteTimeSpan);
+        _restartTimer = BackgroundWork.CreateTimer(_clock, "SkyLine restart timer", Logger, this, static skyLine => skyLine.Restart(), delay, Timeout.InfiniteTimeSpan);
         return change;
     }
 

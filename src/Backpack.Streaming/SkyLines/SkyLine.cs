@@ -3,8 +3,8 @@ using System.Globalization;
 using Backpack.Imaging;
 using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.Runtime;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backpack.Streaming.SkyLines;
 
@@ -128,7 +128,8 @@ public partial class SkyLine : IDisposable, IAsyncDisposable
         // Wall-clock times of frames come from the monotonic clock anchored once: a step of the system clock never moves them back.
         _monoAnchor = _clock.GetTimestamp();
         _wallAnchor = _clock.GetUtcNow();
-        loggerFactory ??= NullLoggerFactory.Instance;
+        // A logger that throws must not stop a restart or a failure handler half-way.
+        loggerFactory = ContainedLoggerFactory.Wrap(loggerFactory);
         _loggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger(GetType().FullName ?? nameof(SkyLine));
         _events = new EventDispatcher<SkyLineStateChangedEventArgs>(this, Logger, $"SkyLine {_options.Name}");

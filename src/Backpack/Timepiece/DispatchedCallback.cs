@@ -33,7 +33,7 @@ internal sealed class DispatchedCallback
     {
         try
         {
-            _ = Task.Factory.StartNew(_run, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _dispatcher);
+            _ = Task.Factory.StartNew(_run, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _dispatcher); // contained: Run catches, and a faulted task never ends the process
             return true;
         }
         catch (Exception exception) when (exception is TaskSchedulerException or InvalidOperationException or ObjectDisposedException)

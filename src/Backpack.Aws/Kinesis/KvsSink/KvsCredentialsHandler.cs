@@ -1,5 +1,5 @@
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backpack.Aws.Kinesis.KvsSink;
 
@@ -39,7 +39,7 @@ public abstract class KvsCredentialsHandler : IAsyncDisposable, IDisposable
     private volatile bool _disposed;
 
     private protected KvsCredentialsHandler(ILoggerFactory? loggerFactory) =>
-        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(GetType());
+        Logger = ContainedLoggerFactory.Wrap(loggerFactory).CreateLogger(GetType());
 
     /// <summary>True once <see cref="StartAsync"/> succeeded and until the handler is disposed.</summary>
     public bool IsStarted => _fragment is not null && !_disposed;

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Backpack.Aws.Credentials;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Aws.Kinesis.KvsSink;
@@ -212,7 +213,7 @@ public sealed partial class KvsFileCredentialsHandler : KvsCredentialsHandler
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 _file = file;
-                _timer = _clock.CreateTimer(OnTimer, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _timer = BackgroundWork.CreateTimer(_clock, "kvssink credential file refresh timer", Logger, this, static handler => handler.OnTimer(), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 Apply(credentials, expiration);
             }
         }
@@ -326,7 +327,7 @@ public sealed partial class KvsFileCredentialsHandler : KvsCredentialsHandler
         _timer?.Change(due - now, Timeout.InfiniteTimeSpan);
     }
 
-    private void OnTimer(object? state)
+    private void OnTimer()
     {
         var refresh = RefreshFromTimerAsync();
         lock (_lock)

@@ -1,3 +1,4 @@
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Aws.Kinesis.Producer;
@@ -107,7 +108,7 @@ internal sealed partial class KinesisVideoProducer
         }
 
         internal void StartWatchdog() =>
-            _watchdog = owner._clock.CreateTimer(_ => Check(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            _watchdog = BackgroundWork.CreateTimer(owner._clock, "Kinesis connection watchdog", owner._logger, this, static session => session.Check(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
         /// <summary>Stops the watchdog and frees the session's cancellation source (after both halves ended).</summary>
         internal void StopWatchdog()

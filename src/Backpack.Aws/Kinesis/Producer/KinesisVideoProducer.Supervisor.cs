@@ -5,6 +5,7 @@ using System.Text.Json;
 using Backpack.Aws.Http;
 using Backpack.Aws.Signing;
 using Backpack.Streaming.Outputs;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Aws.Kinesis.Producer;
@@ -56,7 +57,7 @@ internal sealed partial class KinesisVideoProducer
         {
             if (!_disposed && _supervisor.IsCompleted)
             {
-                _supervisor = Task.Run(SuperviseAsync);
+                _supervisor = BackgroundWork.RunAsync("Kinesis supervisor", _logger, SuperviseAsync);
             }
         }
     }
@@ -313,7 +314,7 @@ internal sealed partial class KinesisVideoProducer
         // One registration per session, not a linked token per chunk: the producer's stop ends the session's writes.
         using var stopping = token.Register(() => session.Fail(new SessionEnd("the producer stopped", SessionEndKind.Stopped)));
         session.StartWatchdog();
-        var reader = Task.Run(() => ReadAcknowledgementsAsync(session, token), CancellationToken.None);
+        var reader = Task.Run(() => ReadAcknowledgementsAsync(session, token), CancellationToken.None); // observed: awaited below or by DrainAsync
         SessionEnd end;
         try
         {

@@ -77,6 +77,31 @@ public sealed class KvsFaultTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task With_a_logger_that_always_throws_a_dropped_connection_is_recovered_and_nothing_is_lost()
+    {
+        await using var rig = await KvsTestRig.StartAsync(throwingLogger: true);
+        var injected = false;
+        rig.PutFor(TimeSpan.FromSeconds(5), elapsed =>
+        {
+            if (!injected && elapsed >= TimeSpan.FromSeconds(2.5))
+            {
+                injected = true;
+                rig.Endpoint.DropConnectionAfterBytes(rig.Output.KinesisStatistics.BytesSent + 3000);
+            }
+        });
+        await rig.SkyLine.StopStreamingAsync();
+
+        var statistics = rig.Output.KinesisStatistics;
+        var stream = rig.Endpoint.Stream(KvsTestRig.Stream);
+        rig.Logs.Entries.Should().Contain(entry => entry.Category.Contains("Kinesis", StringComparison.Ordinal), "the producer logged, and every call threw");
+        rig.Endpoint.Sessions.Should().HaveCountGreaterThanOrEqualTo(2, "the producer reconnected after the drop");
+        statistics.FragmentsResent.Should().BeGreaterThan(0);
+        stream.UniqueFragments.Should().HaveCount((int)statistics.FragmentsStarted, "no fragment is lost");
+        stream.UniqueFragments.Should().OnlyContain(fragment => fragment.Persisted);
+        rig.Output.Statistics.State.Should().NotBe(OutputState.Error);
+    }
+
+    [Fact]
     public async Task A_fragment_refused_with_4004_is_skipped_named_and_counted_and_the_stream_goes_on()
     {
         await using var rig = await KvsTestRig.StartAsync();

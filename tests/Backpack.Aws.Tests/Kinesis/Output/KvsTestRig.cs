@@ -54,7 +54,7 @@ internal sealed class KvsTestRig : IAsyncDisposable
 
     public static async Task<KvsTestRig> StartAsync(
         int width = 320, int height = 240, double fps = 30, int retentionHours = 2,
-        Func<KvsOutputOptions, KvsOutputOptions>? configure = null, bool addStream = true, int bitrateKbps = 2048, string streamName = Stream)
+        Func<KvsOutputOptions, KvsOutputOptions>? configure = null, bool addStream = true, int bitrateKbps = 2048, string streamName = Stream, bool throwingLogger = false)
     {
         var endpoint = await LocalKinesisVideoEndpoint.StartAsync(retentionHours: retentionHours);
         if (addStream)
@@ -71,7 +71,7 @@ internal sealed class KvsTestRig : IAsyncDisposable
             StopTimeout = TimeSpan.FromSeconds(10),
         };
         options = configure?.Invoke(options) ?? options;
-        var logs = new CapturingLoggerFactory();
+        var logs = new CapturingLoggerFactory { Throws = throwingLogger };
         var skyLine = new KvsSkyLine(options, new SkyLineOptions { Name = "kvs-test", FrameRate = fps, Width = width, Height = height, BitrateKbps = bitrateKbps, StopTimeout = TimeSpan.FromSeconds(15) }, logs);
         var rig = new KvsTestRig(endpoint, skyLine, width, height, fps, logs);
         skyLine.StartStreaming();
