@@ -7,8 +7,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Amazon.Runtime;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backpack.Aws.Iot;
 
@@ -72,7 +72,7 @@ public sealed partial class IotCredentialsProvider : AWSCredentials, IAsyncDispo
         }
         _options = options;
         _clock = timeProvider ?? TimeProvider.System;
-        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<IotCredentialsProvider>();
+        _logger = ContainedLoggerFactory.Wrap(loggerFactory).CreateLogger<IotCredentialsProvider>();
         _certificate = LoadCertificate(options);
         _roots = options.RootCaPath is { Length: > 0 } rootCa ? LoadRoots(options, rootCa) : null;
         if (!IotCredentialsProviderOptions.TryParseEndpoint(options.CredentialsEndpoint, out _host, out var port))
@@ -204,7 +204,7 @@ public sealed partial class IotCredentialsProvider : AWSCredentials, IAsyncDispo
     {
         if (Volatile.Read(ref _refresher) is null && Volatile.Read(ref _disposed) == 0)
         {
-            Volatile.Write(ref _refresher, Task.Run(RefreshLoopAsync));
+            Volatile.Write(ref _refresher, BackgroundWork.RunAsync("IoT credentials refresh", _logger, RefreshLoopAsync));
         }
     }
 
@@ -248,15 +248,7 @@ public sealed partial class IotCredentialsProvider : AWSCredentials, IAsyncDispo
                 failures++;
                 var expiration = _current?.Expiration;
                 retryAt = _clock.GetUtcNow() + retryDelay;
-                try
-                {
-                    LogRefreshFailed(_logger, _options.ThingName, failures, exception.Message, expiration, retryDelay.TotalSeconds);
-                }
-#pragma warning disable CA1031 // A logger that throws must not stop the refresh.
-                catch
-#pragma warning restore CA1031
-                {
-                }
+                LogRefreshFailed(_logger, _options.ThingName, failures, exception.Message, expiration, retryDelay.TotalSeconds);
                 retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }
