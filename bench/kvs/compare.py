@@ -15,7 +15,7 @@ the 512 MB kvssink reserves with storage-size=512, and fragments persisted vs st
 Prints every round, the medians and the ratios against the issue's goals.
 
 Run from the repository root with Debian's Python (it builds what it runs):
-    /usr/bin/python3 bench/kvs/compare.py [--rounds 3] [--frames 600] [--window 10] [--outage 30]
+    /usr/bin/python3 bench/kvs/compare.py [--rounds 3] [--frames 600] [--window 10] [--outage 30] [--threadpool-spin-limit N]
 """
 import argparse
 import json
@@ -41,6 +41,8 @@ CREDENTIALS = {
     "AWS_SESSION_TOKEN": "ToKeN//CanaryLeak//IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ",
 }
 KVSSINK_STORAGE_MIB = 512
+# Extra environment of every measured backpack process (--threadpool-spin-limit).
+RUNTIME = {}
 
 
 def load():
@@ -96,7 +98,7 @@ def bench_skyline(output, frames, warmup, endpoint=None, stream=None, extra=()):
                "--width", "1280", "--height", "720", "--fps", "30", "--pace", "realtime", "--output", output, *extra]
     if output == "kvs":
         command += ["--kvs-stream", stream, "--region", endpoint.region, "--kvs-endpoint-url", endpoint.url]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **CREDENTIALS})
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **CREDENTIALS, **RUNTIME})
     if result.returncode != 0:
         raise SystemExit(f"bench skyline --output {output} failed ({result.returncode}): {result.stderr[-2000:]}{result.stdout[-2000:]}")
     values = figures(result.stdout)
@@ -107,7 +109,7 @@ def bench_skyline(output, frames, warmup, endpoint=None, stream=None, extra=()):
 def demo_cpu(endpoint, stream, settle, window):
     """CPU (cores) of the demo with one ffmpeg RTSP client over TCP, with Kinesis when `stream` is given."""
     extra = [] if stream is None else ["--kvs-stream", stream, "--region", endpoint.region, "--kvs-endpoint-url", endpoint.url]
-    demo, url = start_demo(1280, 720, 30, extra, {**os.environ, **CREDENTIALS})
+    demo, url = start_demo(1280, 720, 30, extra, {**os.environ, **CREDENTIALS, **RUNTIME})
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(demo.stdout), daemon=True)  # never let its status lines fill the pipe
     reader.start()
@@ -143,10 +145,15 @@ def main():
     parser.add_argument("--outage", type=float, default=30.0, help="seconds the endpoint refuses connections in the outage run (0: no outage run)")
     parser.add_argument("--outage-at", type=float, default=15.0, help="seconds after the first PutMedia the outage starts")
     parser.add_argument("--outage-frames", type=int, default=1800, help="measured frames of the outage run (30 fps)")
+    parser.add_argument("--threadpool-spin-limit", type=int, help="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit for every measured process "
+                        "(0: idle thread-pool workers sleep at once instead of spinning); default: the runtime's")
     args = parser.parse_args()
+    if args.threadpool_spin_limit is not None:
+        RUNTIME["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = str(args.threadpool_spin_limit)
 
     build()
-    print(f"machine: {os.cpu_count()} cores, load average {load()} at start (shared machine: other work may run beside)", flush=True)
+    print(f"machine: {os.cpu_count()} cores, load average {load()} at start (shared machine: other work may run beside); "
+          f"runtime environment {RUNTIME or 'default'}", flush=True)
     names = ["warmup"] + [f"round{number}" for number in range(1, args.rounds + 1)]
     endpoint = Endpoint([f"{name}-{kind}" for name in names for kind in ("skyline", "demo")])
     print(f"endpoint pid {endpoint.process.pid} (not measured) at {endpoint.url} in {endpoint.region}, persist delay 10 ms", flush=True)
