@@ -461,7 +461,7 @@ public sealed partial class RtspServer : IDisposable, IAsyncDisposable
             {
                 Disconnect(clients);
             }
-            RtspMemory.ReturnFreedPages();
+            RtspMemory.ReturnFreedPagesSoon();
         }
 #pragma warning disable CA1031 // Fire and forget: a failure is logged, never thrown into the application.
         catch (Exception exception)
@@ -531,7 +531,7 @@ public sealed partial class RtspServer : IDisposable, IAsyncDisposable
         {
             stream.RemountIfStreaming();
         }
-        RtspMemory.ReturnFreedPages();
+        RtspMemory.ReturnFreedPagesSoon();
     }
 
     private void DisposeStreams()
