@@ -182,8 +182,8 @@ public sealed class RtspChurnTests(ITestOutputHelper output)
         // What is still allocated: a leak of native objects (media, factories, sessions, pipelines) shows here, free of the
         // allocator's caching. 0.05 MiB/cycle is 2 MiB over the 40 cycles.
         heapSlope.Should().BeLessThan(0.05, "nothing native is left behind by a removed stream: " + string.Join(", ", heap.Select(mib => mib.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))));
-        // Resident memory adds what is kept outside the heap (glibc's cache of exited threads' stacks, other anonymous
-        // mappings), seen rising by 15-20 MiB over the first 10-20 cycles after the warm-up with the native heap flat.
+        // Resident memory adds what is kept outside the malloc heap (anonymous mappings, not explained yet; not glibc's
+        // thread-stack cache), seen rising by 0.04-0.34 MiB/cycle with the native heap flat.
         // 0.1 MiB/cycle over the 40 cycles: 0.35 MiB per swap, once measured, is 3.5 times that.
         slope.Should().BeLessThan(0.1, "removing and adding a watched stream again leaves resident memory flat: " + string.Join(", ", samples.Select(mib => mib.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))));
     }
