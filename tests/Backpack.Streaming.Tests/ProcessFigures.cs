@@ -14,4 +14,24 @@ internal sealed record ProcessFigures(long ResidentBytes, int OpenFiles, int Thr
             System.Globalization.CultureInfo.InvariantCulture);
         return new ProcessFigures(Field("VmRSS") * 1024, Directory.GetFiles("/proc/self/fd").Length, (int)Field("Threads"));
     }
+
+    /// <summary>
+    /// Bytes the C library's allocator has handed out and not had back (mallinfo2: arenas and mapped blocks): what
+    /// native code still holds, without the free memory the allocator keeps, which resident memory includes.
+    /// </summary>
+    internal static long NativeHeapInUse()
+    {
+        var info = MallInfo2();
+        return (long)(info.Uordblks + info.Hblkhd);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallInfo MallInfo2();
+
+    /// <summary>glibc's struct mallinfo2 (every field a size_t).</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct MallInfo
+    {
+        public nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
 }

@@ -507,7 +507,7 @@ internal sealed unsafe partial class RtspMount : IDisposable, INativeCallbackTar
         removed.Dispose();
         LogMediaUnprepared(_logger, Path);
         ReportActivity();
-        RtspMemory.ReturnFreedPages();
+        RtspMemory.ReturnFreedPagesSoon();
     }
 
     /// <summary>The media of this mount behind a GstRTSPMedia*, or null.</summary>

@@ -286,6 +286,8 @@ public sealed unsafe partial class RtspServer
                 }
             }
         }
+        // The client's thread frees its media's last references after this: the trim runs a moment later.
+        RtspMemory.ReturnFreedPagesSoon();
         LogClientClosed(_logger, ClientCount);
     }
 

@@ -323,64 +323,91 @@ public sealed partial class RtspServer : IDisposable, IAsyncDisposable
         await _lifecycleAsync.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            Stopping? stopping;
-            lock (_lifecycle)
-            {
-                stopping = BeginStop();
-            }
-            if (stopping is null)
-            {
-                return;
-            }
-            await WaitEndedAsync(stopping.Ended, cancellationToken).ConfigureAwait(false);
-            lock (_lifecycle)
-            {
-                FinishStop(stopping);
-            }
-            await stopping.Loop.DisposeAsync().ConfigureAwait(false);
-            LogStopped(_logger, Options.Address, Port);
+            await StopCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _lifecycleAsync.Release();
         }
+    }
+
+    /// <summary>StopAsync's work, with <see cref="_lifecycleAsync"/> held.</summary>
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        Stopping? stopping;
+        lock (_lifecycle)
+        {
+            stopping = BeginStop();
+        }
+        if (stopping is null)
+        {
+            return;
+        }
+        await WaitEndedAsync(stopping.Ended, cancellationToken).ConfigureAwait(false);
+        lock (_lifecycle)
+        {
+            FinishStop(stopping);
+        }
+        await stopping.Loop.DisposeAsync().ConfigureAwait(false);
+        LogStopped(_logger, Options.Address, Port);
     }
 
     /// <summary>Stops the server (as <see cref="Stop"/>) and disposes every stream's SkyLine. Idempotent.</summary>
+    /// <remarks>As <see cref="DisposeAsync"/>: no lock of the server is held while the streams are disposed.</remarks>
     public void Dispose()
     {
+        List<RtspSkyLine>? streams;
         _lifecycleAsync.Wait();
         try
         {
+            streams = MarkDisposed();
             StopNow();
-            lock (_lifecycle)
-            {
-                DisposeStreams();
-            }
         }
         finally
         {
             _lifecycleAsync.Release();
         }
+        if (streams is null)
+        {
+            return;
+        }
+        foreach (var stream in streams)
+        {
+            stream.Dispose();
+        }
+        ReleaseNative();
     }
 
     /// <summary>Stops the server without blocking (as <see cref="StopAsync"/>) and disposes every stream's SkyLine. Idempotent.</summary>
+    /// <remarks>
+    /// The server is marked disposed first, so that from then on <see cref="AddStream"/> and <see cref="Start"/> throw
+    /// <see cref="ObjectDisposedException"/> and nothing is mounted again; the streams are then disposed one after the
+    /// other (<see cref="SkyLine.DisposeAsync"/>, awaited) with no lock of the server held, so that a concurrent
+    /// <see cref="RemoveStream"/> (which returns true or false) or a native callback never waits behind a draining encoder.
+    /// </remarks>
     /// <returns>A task that completes once everything is released; it does not fault.</returns>
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
+        List<RtspSkyLine>? streams;
         await _lifecycleAsync.WaitAsync().ConfigureAwait(false);
         try
         {
-            lock (_lifecycle)
-            {
-                DisposeStreams();
-            }
+            streams = MarkDisposed();
+            await StopCoreAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
             _lifecycleAsync.Release();
         }
+        if (streams is null)
+        {
+            return;
+        }
+        foreach (var stream in streams)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+        ReleaseNative();
     }
 
     /// <summary>Stop's work, with <see cref="_lifecycleAsync"/> held.</summary>
@@ -461,7 +488,11 @@ public sealed partial class RtspServer : IDisposable, IAsyncDisposable
             {
                 Disconnect(clients);
             }
-            RtspMemory.ReturnFreedPages();
+            RtspMemory.ReturnFreedPagesSoon();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The server was disposed meanwhile: its stop disconnected every client already.
         }
 #pragma warning disable CA1031 // Fire and forget: a failure is logged, never thrown into the application.
         catch (Exception exception)
@@ -531,25 +562,26 @@ public sealed partial class RtspServer : IDisposable, IAsyncDisposable
         {
             stream.RemountIfStreaming();
         }
-        RtspMemory.ReturnFreedPages();
+        RtspMemory.ReturnFreedPagesSoon();
     }
 
-    private void DisposeStreams()
+    /// <summary>Marks the server disposed (under <see cref="_gate"/>, briefly) and returns the streams to dispose; null when it already was.</summary>
+    private List<RtspSkyLine>? MarkDisposed()
     {
-        List<RtspSkyLine> streams;
         lock (_gate)
         {
             if (_disposed)
             {
-                return;
+                return null;
             }
             _disposed = true;
-            streams = [.. _streams.Values];
+            return [.. _streams.Values];
         }
-        foreach (var stream in streams)
-        {
-            stream.Dispose();
-        }
+    }
+
+    /// <summary>Drops the server's native objects once its streams are disposed; a lease still held elsewhere keeps its object until it ends.</summary>
+    private void ReleaseNative()
+    {
         _threadPool.Dispose();
         _sessionPool.Dispose();
         _mountPoints.Dispose();
