@@ -68,7 +68,10 @@ public sealed class RtspChurnTests(ITestOutputHelper output)
             {
                 var result = client.WaitForExit(TimeSpan.FromSeconds(40));
                 ended.Add($"round {round} ({what}): {name} ended {disruption.Elapsed.TotalSeconds:0.0} s after, exit {result.ExitCode}");
-                disruption.Elapsed.Should().BeLessThan(Prompt + TimeSpan.FromSeconds(1), $"round {round} ({what}): {name} is told at once, not left to its own timeout: {result}");
+                // The bound adds the clients' own teardown after they were told (rtspsrc's TEARDOWN, bounded by its 2 s TCP
+                // timeout, to a server that already dropped the session) to the disruption; never their 5 s UDP timeout.
+                disruption.Elapsed.Should().BeLessThan(Prompt + TimeSpan.FromSeconds(2), $"round {round} ({what}): {name} is told at once, not left to its own timeout: {result}");
+                (result.Output + result.Error).Should().NotContain("Could not receive any UDP packets", $"round {round} ({what}): {name} is told, not timed out: {result}");
             }
             var joined = RtspClients.ParseFfprobe(joiner.WaitForExit(TimeSpan.FromSeconds(40)));
             joined.Frames.Should().BeGreaterThan(0, $"round {round} ({what}): a client joining right after gets the stream: {joined.Process}\n{live.LogText}");
@@ -132,13 +135,17 @@ public sealed class RtspChurnTests(ITestOutputHelper output)
     [Fact]
     public void Removing_and_adding_a_watched_stream_again_leaves_sessions_flat_and_resident_memory_without_a_slope()
     {
+        // glibc gives new threads arenas of their own, up to 8 per core, each keeping memory freed into it: resident memory
+        // then rises in steps of several MiB with no leak (measured: slope 0.06-0.39 MiB/cycle, up to 15 MiB over the 40
+        // cycles, with the native heap in use flat; with one arena, 0.02 MiB/cycle and 1.6 MiB). No further arenas here,
+        // so what the slope shows is memory kept, not the allocator's spread (docs/rtsp.md says how a host limits arenas).
+        ProcessFigures.LimitMallocArenas(1);
         using var live = new LiveStream();
         live.Started();
         var samples = new List<double>();
         var managed = new List<double>();
         var heap = new List<double>();
-        // The first cycles warm up (JIT, encoder tables, thread stacks, and glibc's arenas: one more for each new thread
-        // until 8 per core, a step of about 10 MiB over the first 15 cycles); the slope is fitted over the rest.
+        // The first cycles warm up (JIT, encoder tables, thread stacks); the slope is fitted over the rest.
         const int warmUp = 14;
         const int measured = 40;
         var watch = Stopwatch.StartNew();
@@ -182,9 +189,10 @@ public sealed class RtspChurnTests(ITestOutputHelper output)
         // What is still allocated: a leak of native objects (media, factories, sessions, pipelines) shows here, free of the
         // allocator's caching. 0.05 MiB/cycle is 2 MiB over the 40 cycles.
         heapSlope.Should().BeLessThan(0.05, "nothing native is left behind by a removed stream: " + string.Join(", ", heap.Select(mib => mib.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))));
-        // Resident memory adds what is kept outside the malloc heap (anonymous mappings, not explained yet; not glibc's
-        // thread-stack cache), seen rising by 0.04-0.34 MiB/cycle with the native heap flat.
-        // 0.1 MiB/cycle over the 40 cycles: 0.35 MiB per swap, once measured, is 3.5 times that.
-        slope.Should().BeLessThan(0.1, "removing and adding a watched stream again leaves resident memory flat: " + string.Join(", ", samples.Select(mib => mib.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))));
+        LeastSquares.Slope(managed).Should().BeLessThan(0.05, "nothing managed is left behind either");
+        // Resident memory also holds what the arenas made before this test (by earlier tests in this process) keep of the
+        // memory freed into them: alone, 0.02 MiB/cycle; after the other RTSP tests, 0.10-0.34 with both heaps flat. So the
+        // heaps above are the leak detectors; this bound only catches growth beyond any allocator spread seen.
+        slope.Should().BeLessThan(0.5, "removing and adding a watched stream again leaves resident memory flat: " + string.Join(", ", samples.Select(mib => mib.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))));
     }
 }
