@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backpack.Threading;
 
 namespace Backpack.Cli.Bench;
 
@@ -21,7 +22,7 @@ internal sealed class RunSampler : IDisposable
         _other = other;
         _interval = interval;
         _maxResident = ResidentBytes();
-        _thread = new Thread(Run) { IsBackground = true, Name = "bench sampler" };
+        _thread = BackgroundWork.CreateThread("bench sampler", "bench sampler", null, Run);
         _thread.Start();
     }
 

@@ -34,7 +34,8 @@ public sealed class RtspExposureTests
 
         first.Dispose();
         SpinWait.SpinUntil(() => live.Server.ClientCount == 1, TimeSpan.FromSeconds(20)).Should().BeTrue();
-        RtspClients.Ffprobe(live.Url("/camera"), "tcp", 1).Frames.Should().BeGreaterThan(0, "a place is free again");
+        // A 3 s window: under load, the freed place is ready at once but the first decoded frame can take over 1 s.
+        RtspClients.Ffprobe(live.Url("/camera"), "tcp", 3).Frames.Should().BeGreaterThan(0, "a place is free again");
     }
 
     [Theory]
