@@ -20,7 +20,10 @@ public sealed class SkyLineBenchCommandTests
             var last = result.Output.TrimEnd().Split('\n')[^1];
             var match = Figures.Match(last);
             match.Success.Should().BeTrue(last);
-            int.Parse(match.Groups["out"].Value, CultureInfo.InvariantCulture).Should().BeInRange(19, 21);
+            var framesOut = int.Parse(match.Groups["out"].Value, CultureInfo.InvariantCulture);
+            framesOut.Should().BeGreaterThan(0);
+            // Under load SkyLine drops a frame rather than block the putting thread: every frame is written or counted.
+            (framesOut + int.Parse(match.Groups["dropped"].Value, CultureInfo.InvariantCulture)).Should().BeInRange(19, 21, last);
             double.Parse(match.Groups["cpu"].Value, CultureInfo.InvariantCulture).Should().BeGreaterThan(0);
             double.Parse(match.Groups["maxcpu"].Value, CultureInfo.InvariantCulture).Should().BeGreaterThan(0, "a Put converts a frame: it takes CPU")
                 .And.BeLessThanOrEqualTo(double.Parse(match.Groups["max"].Value, CultureInfo.InvariantCulture) + 0.05, "a thread's CPU time inside a call is not more than the call's wall time");
