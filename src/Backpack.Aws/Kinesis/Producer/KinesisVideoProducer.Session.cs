@@ -89,22 +89,25 @@ internal sealed partial class KinesisVideoProducer
             }
         }
 
-        /// <summary>Writes one chunk of the body, counted, ended by the session's end (the producer's stop ends the session).</summary>
-        internal async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
+        /// <summary>Sends the first <paramref name="count"/> bytes of the connection's chunk payload, watched and counted.</summary>
+        /// <remarks>Blocks the sending thread; the session's end (the producer's stop, the watchdog) aborts a stalled write.</remarks>
+        internal void Write(int count)
         {
-            Volatile.Write(ref _writingSince, owner._clock.GetTimestamp());
-            try
+            using (new Watch(this))
             {
-                await Connection.WriteChunkAsync(bytes, Token).ConfigureAwait(false);
+                Connection.WriteChunk(count);
             }
-            finally
+            Sent(count);
+        }
+
+        /// <summary>Sends <paramref name="bytes"/> (a header, a tag), watched and counted like <see cref="Write(int)"/>.</summary>
+        internal void Write(ReadOnlySpan<byte> bytes)
+        {
+            using (new Watch(this))
             {
-                Volatile.Write(ref _writingSince, 0);
+                Connection.WriteChunks(bytes);
             }
-            lock (owner._gate)
-            {
-                owner._counters.BytesSent += bytes.Length;
-            }
+            Sent(bytes.Length);
         }
 
         internal void StartWatchdog() =>
@@ -115,6 +118,39 @@ internal sealed partial class KinesisVideoProducer
         {
             _watchdog?.Dispose();
             _ended.Dispose();
+        }
+
+        /// <summary>Ends the request body, watched like <see cref="Write(int)"/>.</summary>
+        internal void EndBody()
+        {
+            using (new Watch(this))
+            {
+                Connection.EndBody();
+            }
+        }
+
+        /// <summary>Marks a write in progress for the watchdog, for as long as the scope lasts.</summary>
+        private readonly ref struct Watch
+        {
+            private readonly Session _session;
+
+            internal Watch(Session session)
+            {
+                _session = session;
+                Volatile.Write(ref session._writingSince, session.Now());
+            }
+
+            public void Dispose() => Volatile.Write(ref _session._writingSince, 0);
+        }
+
+        private long Now() => owner._clock.GetTimestamp();
+
+        private void Sent(int count)
+        {
+            lock (owner._gate)
+            {
+                owner._counters.BytesSent += count;
+            }
         }
 
         private void Check()

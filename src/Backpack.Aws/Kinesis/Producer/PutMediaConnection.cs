@@ -17,10 +17,16 @@ internal sealed class PutMediaConnection : IAsyncDisposable
     private const int MaxHeadLength = 16 * 1024;
     private const int MaxErrorBodyLength = 64 * 1024;
 
+    /// <summary>Room before a chunk's payload for its head: the length in hex and CRLF.</summary>
+    private const int ChunkHeadRoom = 8;
+
+    /// <summary>The most bytes one chunk carries.</summary>
+    internal const int MaxChunkPayload = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly byte[] _readBuffer = new byte[16 * 1024];
-    private readonly byte[] _chunkHead = new byte[12];
+    private readonly byte[] _chunk = new byte[ChunkHeadRoom + MaxChunkPayload + 2];
     private int _readStart;
     private int _readEnd;
     private long _chunkLeft = -1;
@@ -82,27 +88,56 @@ internal sealed class PutMediaConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes one chunk of the body and flushes it to the network.</summary>
-    internal async ValueTask WriteChunkAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    /// <summary>Where the caller puts the bytes of the next chunk before <see cref="WriteChunk(int)"/> sends them.</summary>
+    internal Span<byte> ChunkPayload => _chunk.AsSpan(ChunkHeadRoom, MaxChunkPayload);
+
+    /// <summary>
+    /// Sends the first <paramref name="count"/> bytes of <see cref="ChunkPayload"/> as one chunk of the body, framed and
+    /// flushed in a single write, blocking the calling thread (the session's sender).
+    /// </summary>
+    /// <remarks>
+    /// Synchronous on purpose: a sending thread of its own that blocks costs less CPU per frame than a thread-pool
+    /// continuation woken for every frame, and one write per chunk is one TLS record and one send. <see cref="Abort"/>
+    /// ends a write that stalls.
+    /// </remarks>
+    internal void WriteChunk(int count)
     {
-        if (data.IsEmpty)
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxChunkPayload);
+        if (count == 0)
         {
             return;
         }
-        var length = FormatChunkHead(data.Length);
-        await _stream.WriteAsync(_chunkHead.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-        await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        await _stream.WriteAsync(CrLf, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        BytesWritten += length + data.Length + 2;
+        Span<byte> head = stackalloc byte[ChunkHeadRoom];
+        count.TryFormat(head, out var digits, "X", CultureInfo.InvariantCulture);
+        head[digits] = (byte)'\r';
+        head[digits + 1] = (byte)'\n';
+        var start = ChunkHeadRoom - digits - 2;
+        head[..(digits + 2)].CopyTo(_chunk.AsSpan(start));
+        "\r\n"u8.CopyTo(_chunk.AsSpan(ChunkHeadRoom + count));
+        _stream.Write(_chunk, start, ChunkHeadRoom - start + count + 2);
+        _stream.Flush();
+        BytesWritten += ChunkHeadRoom - start + count + 2;
+    }
+
+    /// <summary>Sends <paramref name="data"/> as one or more chunks of the body (see <see cref="WriteChunk(int)"/>).</summary>
+    internal void WriteChunks(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var count = Math.Min(data.Length, MaxChunkPayload);
+            data[..count].CopyTo(ChunkPayload);
+            WriteChunk(count);
+            data = data[count..];
+        }
     }
 
     /// <summary>Ends the body (the zero-length chunk); the response goes on until the service closes it.</summary>
-    internal async ValueTask EndBodyAsync(CancellationToken cancellationToken)
+    internal void EndBody()
     {
-        await _stream.WriteAsync(LastChunk, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        BytesWritten += LastChunk.Length;
+        _stream.Write("0\r\n\r\n"u8);
+        _stream.Flush();
+        BytesWritten += 5;
     }
 
     /// <summary>Reads the status line and headers of the response.</summary>
@@ -207,19 +242,8 @@ internal sealed class PutMediaConnection : IAsyncDisposable
         _socket.Dispose();
     }
 
-    private static ReadOnlyMemory<byte> CrLf { get; } = "\r\n"u8.ToArray();
-
-    private static ReadOnlyMemory<byte> LastChunk { get; } = "0\r\n\r\n"u8.ToArray();
-
     private static string Truncate(string text) => text.Length <= 80 ? text : text[..80];
 
-    private int FormatChunkHead(int length)
-    {
-        length.TryFormat(_chunkHead, out var written, "X", CultureInfo.InvariantCulture);
-        _chunkHead[written] = (byte)'\r';
-        _chunkHead[written + 1] = (byte)'\n';
-        return written + 2;
-    }
 
     private async Task<string> ReadErrorBodyAsync(CancellationToken cancellationToken)
     {
