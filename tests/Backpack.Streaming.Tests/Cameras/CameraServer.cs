@@ -88,7 +88,8 @@ internal sealed class CameraServer : IDisposable
 
     public void Dispose() => Kill();
 
-    private static int FreePort()
+    /// <summary>A TCP port of 127.0.0.1 nobody listens on now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
