@@ -51,6 +51,16 @@ internal sealed class CameraServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the server (SIGSTOP) or lets it go on (SIGCONT): its connections stay open but nothing comes, as a camera
+    /// that hangs or a network that silently loses everything.
+    /// </summary>
+    internal void Freeze(bool frozen)
+    {
+        var result = Rtsp.ChildProcess.Run("kill", [frozen ? "-STOP" : "-CONT", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        result.ExitCode.Should().Be(0, result.ToString());
+    }
+
     /// <summary>Starts the server (again) on the same port and waits until it listens.</summary>
     internal void Restart()
     {
@@ -86,7 +96,15 @@ internal sealed class CameraServer : IDisposable
         _process = process;
     }
 
-    public void Dispose() => Kill();
+    public void Dispose()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            // A frozen server must be let go before it can be killed and reaped.
+            Rtsp.ChildProcess.Run("kill", ["-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        }
+        Kill();
+    }
 
     /// <summary>A TCP port of 127.0.0.1 nobody listens on now.</summary>
     internal static int FreePort()

@@ -120,4 +120,33 @@ public sealed class CameraSourceRtspTests(ITestOutputHelper output)
         watch.Changes.Select(change => change.Current).Should().ContainInOrder(CameraState.Connecting, CameraState.Streaming, CameraState.Reconnecting, CameraState.Streaming);
         loop.IsCompletedSuccessfully.Should().BeTrue("the reading loop never saw an exception");
     }
+
+    [Fact]
+    public async Task A_camera_that_hangs_without_a_word_is_noticed_by_the_stall_timeout_and_reconnected_once_it_answers_again()
+    {
+        using var server = CameraServer.Start(CameraClips.Camera);
+        await using var camera = new CameraSource(new CameraSourceOptions
+        {
+            Source = server.Url,
+            RtspTransport = RtspTransports.Udp,
+            ReconnectDelay = TimeSpan.FromMilliseconds(250),
+            MaxReconnectDelay = TimeSpan.FromSeconds(1),
+            StallTimeout = TimeSpan.FromSeconds(2),
+        });
+        using var watch = new CameraWatch(camera);
+        camera.Start();
+        watch.WaitFor(CameraState.Streaming, seconds: 30);
+
+        server.Freeze(true);
+        var stalled = watch.WaitFor(CameraState.Reconnecting, seconds: 30);
+        await Task.Delay(1000);
+        var receivedWhileFrozen = camera.Statistics.FramesReceived;
+        server.Freeze(false);
+        watch.WaitFor(CameraState.Streaming, occurrence: 2, seconds: 30);
+        using var frame = await camera.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+
+        stalled.Reason.Should().Contain("no frame for 2 s", "a frozen camera sends neither frames nor an error");
+        frame.Should().NotBeNull();
+        camera.Statistics.FramesReceived.Should().BeGreaterThan(receivedWhileFrozen);
+    }
 }
