@@ -47,6 +47,16 @@ public sealed class MissingElementTests : IDisposable
         Result["chosen"].Should().Be("x264enc", "no hardware encoder is in the registry");
     }
 
+    [Fact]
+    public void A_camera_source_whose_elements_are_not_installed_names_them_with_their_Debian_packages_and_no_credential()
+    {
+        Result["camera.element"].Should().Be("rtspsrc");
+        Result["camera.package"].Should().Be("gstreamer1.0-plugins-good");
+        Result["camera.message"].Should().StartWith("The camera source rtsp://***@127.0.0.1:9/stream needs the GStreamer elements rtspsrc (Debian package: gstreamer1.0-plugins-good)")
+            .And.Contain("decodebin (Debian package: gstreamer1.0-plugins-base)")
+            .And.NotContain("s3cr3t");
+    }
+
     public void Dispose() => _registry.Dispose();
 
     private ScenarioProcess.Result Run()

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Backpack.Streaming.Cameras;
 using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.Rtsp;
 using Backpack.Streaming.Runtime;
@@ -106,6 +107,7 @@ internal static class RuntimeScenarios
         ReportMissing("sink", () => new SinkSkyLine("h264parse ! kvssink stream-name=cam1 access-key=AKIAEXAMPLE").Dispose());
         ReportMissing("nvidia", () => new SinkSkyLine("fakesink", new SkyLineOptions { Encoder = "nvvidconv ! nvv4l2h264enc" }).Dispose());
         ReportMissing("vaapi", () => new SinkSkyLine("fakesink", new SkyLineOptions { Encoder = "vaapih264enc" }).Dispose());
+        ReportMissing("camera", () => new CameraSource(new CameraSourceOptions { Source = "rtsp://admin:s3cr3t@127.0.0.1:9/stream" }).Dispose());
         using var chosen = new SinkSkyLine("fakesink");
         Report("chosen", chosen.EncoderElement);
     }
