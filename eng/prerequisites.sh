@@ -11,9 +11,10 @@ runtime_packages=(
 )
 # Real counterparts for tests: ffmpeg/ffprobe and GStreamer's tools as RTSP clients and file checkers,
 # mkvtoolnix for mkvinfo, Debian's Python with GStreamer, OpenCV and botocore for reference measurements.
+# mosquitto: a real MQTT broker (TLS, client certificates) for the device shadow tests.
 test_packages=(
   gstreamer1.0-tools gstreamer1.0-libav ffmpeg mkvtoolnix
-  python3 python3-gst-1.0 python3-opencv python3-botocore procps
+  python3 python3-gst-1.0 python3-opencv python3-botocore procps mosquitto
 )
 
 wanted=()
