@@ -348,7 +348,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         shadow.Version = version;
         if (ShadowDocuments.IsMistyped(desired))
         {
-            LogMistyped(_logger, _options.ThingName, shadow.Describe, desired.ToString() ?? string.Empty);
+            LogMistyped(_logger, _options.ThingName, shadow.Describe, desired!.Value.GetRawText());
             return;
         }
         if (ShadowDocuments.Boolean(desired) is not { } streaming || streaming == shadow.Applied)

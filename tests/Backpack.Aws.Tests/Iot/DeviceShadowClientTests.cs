@@ -53,6 +53,48 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
         var login = await _broker.WaitForLogAsync(line => line.Contains($" as {Thing} ", StringComparison.Ordinal), "the client's connection");
         login.Should().Contain("u'AWS IoT Certificate cam-1'", "the broker knows the client by its certificate's subject").And.Contain("(p2,", "mosquitto's number for MQTT 3.1.1");
         client.Statistics.Should().Match<DeviceShadowStatistics>(s => s.Connected && s.Connections == 1 && s.ChangesApplied == 1 && s.Reconnects == 0);
+        var subscriptions = _broker.Log.Where(line => line.Contains($": {Thing} 1 ", StringComparison.Ordinal)).Select(line => line[(line.IndexOf($": {Thing} 1 ", StringComparison.Ordinal) + Thing.Length + 5)..]);
+        subscriptions.Should().BeEquivalentTo(
+            new[] { "update/delta", "update/accepted", "update/rejected", "get/accepted", "get/rejected" }.Select(topic => $"$aws/things/{Thing}/shadow/{topic}"),
+            "the client subscribes to each topic by name (no wildcard), at QoS 1");
+    }
+
+    [Fact]
+    public async Task A_desired_streaming_that_is_not_true_or_false_is_ignored_with_a_warning()
+    {
+        var logs = new CapturingLoggerFactory();
+        var camera = new FakeCamera();
+        await using var client = new DeviceShadowClient(Options(), camera.ApplyAsync, logs);
+        client.Start();
+        await ShadowResponder.WaitUntilAsync(() => client.Statistics.Connected && _service.Gets(Thing) == 1, "connection");
+
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = "yes" });
+        await ShadowResponder.WaitUntilAsync(() => logs.Lines.Any(line => line.Contains("not true or false", StringComparison.Ordinal)), "the warning");
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = true });
+
+        (await camera.NextChangeAsync()).Streaming.Should().BeTrue();
+        camera.Changes.Should().ContainSingle("\"yes\" was not taken for anything");
+        logs.Entries.Should().Contain(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("\"yes\"", StringComparison.Ordinal) && e.Message.Contains(Thing, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_callback_may_dispose_the_client_without_waiting_for_itself()
+    {
+        DeviceShadowClient? client = null;
+        var disposed = new TaskCompletionSource();
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = true });
+        client = new DeviceShadowClient(Options(), async (change, cancellationToken) =>
+        {
+            await client!.DisposeAsync();
+            client.Dispose();
+            disposed.TrySetResult();
+            return new StreamingReport(change.Streaming);
+        });
+        client.Start();
+
+        await FluentActions.Awaiting(() => disposed.Task).Should().CompleteWithinAsync(TimeSpan.FromSeconds(10));
+        await FluentActions.Awaiting(() => client.DisposeAsync().AsTask()).Should().CompleteWithinAsync(TimeSpan.FromSeconds(10), "the teardown finishes once the callback has returned");
+        client.Statistics.Connected.Should().BeFalse();
     }
 
     [Fact]
