@@ -56,8 +56,8 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
     private readonly TimeProvider _clock;
     private readonly X509Certificate2 _certificate;
     private readonly ShadowConnection _connection;
-    private readonly Dictionary<string, (Shadow Shadow, Topic Kind)> _topics = new(StringComparer.Ordinal);
-    private readonly Shadow[] _shadows;
+    private readonly Dictionary<string, (FollowedShadow Shadow, Topic Kind)> _topics = new(StringComparer.Ordinal);
+    private readonly FollowedShadow[] _shadows;
     private readonly Channel<(string Topic, byte[] Payload)> _inbox = Channel.CreateUnbounded<(string, byte[])>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly string _tokenPrefix = "bp-" + Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()));
@@ -105,8 +105,8 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         _certificate = DeviceCertificate.Load(options.CertificatePath, options.PrivateKeyPath, nameof(options));
         var roots = options.RootCaPath is { Length: > 0 } rootCa ? DeviceCertificate.LoadRoots(rootCa, nameof(options)) : null;
         _shadows = options.ShadowNames.Count == 0
-            ? [new Shadow(null, ShadowTopics.Prefix(options.ThingName, null))]
-            : [.. options.ShadowNames.Select(name => new Shadow(name, ShadowTopics.Prefix(options.ThingName, name)))];
+            ? [new FollowedShadow(null, ShadowTopics.Prefix(options.ThingName, null))]
+            : [.. options.ShadowNames.Select(name => new FollowedShadow(name, ShadowTopics.Prefix(options.ThingName, name)))];
         var filters = new List<string>();
         foreach (var shadow in _shadows)
         {
@@ -174,7 +174,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(report);
         var shadow = Find(shadowName);
         shadow.Report = report;
-        return PublishReportAsync(shadow, report, cancellationToken);
+        return PublishReportAsync(shadow, cancellationToken);
     }
 
     /// <summary>The thing, the endpoint, the shadows and the connection state; never key material.</summary>
@@ -202,7 +202,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         }
     }
 
-    private Shadow Find(string? shadowName)
+    private FollowedShadow Find(string? shadowName)
     {
         foreach (var shadow in _shadows)
         {
@@ -257,26 +257,42 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         }
         foreach (var shadow in _shadows)
         {
-            if (shadow.Report is { } report)
+            if (shadow.Report is not null)
             {
-                await PublishReportAsync(shadow, report, cancellationToken).ConfigureAwait(false);
+                await PublishReportAsync(shadow, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<bool> PublishReportAsync(Shadow shadow, StreamingReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes the shadow's latest report, one publication at a time per shadow: whoever publishes last publishes the
+    /// latest report, so a report from the callback and one from the application never land in the wrong order.
+    /// </summary>
+    private async Task<bool> PublishReportAsync(FollowedShadow shadow, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _teardown) is not null)
         {
             return false;
         }
-        var token = ClientToken();
-        var published = await _connection.PublishAsync(shadow.Prefix + ShadowTopics.Update, ShadowDocuments.ReportRequest(report, token), cancellationToken).ConfigureAwait(false);
-        if (published)
+        await shadow.Publishing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            Interlocked.Increment(ref _published);
+            if (shadow.Report is not { } report)
+            {
+                return false;
+            }
+            var token = ClientToken();
+            var published = await _connection.PublishAsync(shadow.Prefix + ShadowTopics.Update, ShadowDocuments.ReportRequest(report, token), cancellationToken).ConfigureAwait(false);
+            if (published)
+            {
+                Interlocked.Increment(ref _published);
+            }
+            return published;
         }
-        return published;
+        finally
+        {
+            shadow.Publishing.Release();
+        }
     }
 
     /// <summary>A client token unique to this client and request, well within the 64 bytes AWS IoT allows.</summary>
@@ -305,7 +321,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task HandleAsync(Shadow shadow, Topic kind, byte[] payload, CancellationToken cancellationToken)
+    private async Task HandleAsync(FollowedShadow shadow, Topic kind, byte[] payload, CancellationToken cancellationToken)
     {
         switch (kind)
         {
@@ -337,7 +353,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task ConsiderAsync(Shadow shadow, long version, System.Text.Json.JsonElement? desired, bool fromGet, bool ownReport, CancellationToken cancellationToken)
+    private async Task ConsiderAsync(FollowedShadow shadow, long version, System.Text.Json.JsonElement? desired, bool fromGet, bool ownReport, CancellationToken cancellationToken)
     {
         if (version <= shadow.Version)
         {
@@ -392,7 +408,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
             InCallback.Value = false;
         }
         shadow.Report = report;
-        await PublishReportAsync(shadow, report, cancellationToken).ConfigureAwait(false);
+        await PublishReportAsync(shadow, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether a message answers (or was caused by) one of this client's own requests.</summary>
@@ -405,52 +421,4 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
             _lastError = (what, _clock.GetUtcNow());
         }
     }
-
-    /// <summary>One followed shadow: its topics' prefix, the last version applied, the last desired state applied, the last report.</summary>
-    private sealed class Shadow(string? name, string prefix)
-    {
-        internal string? Name { get; } = name;
-
-        internal string Prefix { get; } = prefix;
-
-        internal string Describe => Name is null ? "the classic shadow" : $"the shadow '{Name}'";
-
-        // Read and written by the dispatch task only.
-        internal long Version { get; set; } = long.MinValue;
-
-        internal bool? Applied { get; set; }
-
-        // The desired value whose callback threw: not retried on the delta the failure's own report causes.
-        internal bool? Failed { get; set; }
-
-        internal StreamingReport? Report
-        {
-            get => Volatile.Read(ref field);
-            set => Volatile.Write(ref field, value);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device shadow of thing {Thing}: {Shadow} wants streaming={Streaming} (version {Version}, from {Source}); applying")]
-    private static partial void LogApplying(ILogger logger, string thing, string shadow, bool streaming, long version, string source);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Device shadow of thing {Thing}: {Shadow} version {Version} ignored, not above the last applied version {Applied}")]
-    private static partial void LogStale(ILogger logger, string thing, string shadow, long version, long applied);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Device shadow of thing {Thing}: {Shadow} has desired.streaming {Value}, which is not true or false; ignored")]
-    private static partial void LogMistyped(ILogger logger, string thing, string shadow, string value);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Device shadow of thing {Thing}: the callback applying streaming={Streaming} for {Shadow} threw; reported as lastError, tried again at the next connection, and the client goes on")]
-    private static partial void LogCallbackFailed(ILogger logger, Exception exception, string thing, string shadow, bool streaming);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Device shadow of thing {Thing}: {Shadow} still wants streaming={Streaming}, which failed; tried again at the next connection or when an operator sets desired.streaming again")]
-    private static partial void LogNotRetried(ILogger logger, string thing, string shadow, bool streaming);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device shadow of thing {Thing}: {Shadow} does not exist yet (get answered 404); waiting for an operator to set desired.streaming")]
-    private static partial void LogNoShadow(ILogger logger, string thing, string shadow);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Device shadow of thing {Thing}: {What}")]
-    private static partial void LogRejected(ILogger logger, string thing, string what);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Device shadow of thing {Thing}: a {Kind} message of {Shadow} is not the documented JSON; ignored")]
-    private static partial void LogMalformed(ILogger logger, string thing, string shadow, string kind);
 }
