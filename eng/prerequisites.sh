@@ -11,11 +11,12 @@ runtime_packages=(
 )
 # Real counterparts for tests: ffmpeg/ffprobe and GStreamer's tools as RTSP clients and file checkers,
 # mkvtoolnix for mkvinfo, Debian's Python with GStreamer, OpenCV and botocore for reference measurements,
-# and gst-rtsp-server through python3-gi as an RTSP camera independent of our own server.
+# gst-rtsp-server through python3-gi as an RTSP camera independent of our own server,
+# and mosquitto: a real MQTT broker (TLS, client certificates) for the device shadow tests.
 test_packages=(
   gstreamer1.0-tools gstreamer1.0-libav ffmpeg mkvtoolnix
   python3 python3-gst-1.0 python3-opencv python3-botocore procps
-  python3-gi gir1.2-gst-rtsp-server-1.0
+  python3-gi gir1.2-gst-rtsp-server-1.0 mosquitto
 )
 
 wanted=()

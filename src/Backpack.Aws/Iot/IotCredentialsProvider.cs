@@ -73,9 +73,9 @@ public sealed partial class IotCredentialsProvider : AWSCredentials, IAsyncDispo
         _options = options;
         _clock = timeProvider ?? TimeProvider.System;
         _logger = ContainedLoggerFactory.Wrap(loggerFactory).CreateLogger<IotCredentialsProvider>();
-        _certificate = LoadCertificate(options);
-        _roots = options.RootCaPath is { Length: > 0 } rootCa ? LoadRoots(options, rootCa) : null;
-        if (!IotCredentialsProviderOptions.TryParseEndpoint(options.CredentialsEndpoint, out _host, out var port))
+        _certificate = DeviceCertificate.Load(options.CertificatePath, options.PrivateKeyPath, nameof(options));
+        _roots = options.RootCaPath is { Length: > 0 } rootCa ? DeviceCertificate.LoadRoots(rootCa, nameof(options)) : null;
+        if (!DeviceCertificate.TryParseEndpoint(options.CredentialsEndpoint, IotCredentialsProviderOptions.DefaultPort, out _host, out var port))
         {
             throw new ArgumentException($"CredentialsEndpoint '{options.CredentialsEndpoint}' is not a host or host:port.", nameof(options));
         }
@@ -350,66 +350,8 @@ public sealed partial class IotCredentialsProvider : AWSCredentials, IAsyncDispo
         }
     }
 
-    private bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (_roots is null || certificate is null)
-        {
-            return errors == SslPolicyErrors.None;
-        }
-        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-        {
-            return false; // a name mismatch or no certificate: never acceptable
-        }
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_roots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-        using var server = new X509Certificate2(certificate);
-        return custom.Build(server);
-    }
-
-    private static X509Certificate2 LoadCertificate(IotCredentialsProviderOptions options)
-    {
-        try
-        {
-            using var loaded = X509Certificate2.CreateFromPemFile(options.CertificatePath, options.PrivateKeyPath);
-            // Re-imported so the key lives in a form the TLS stack can use on every platform; the bytes stay in memory.
-            return X509CertificateLoader.LoadPkcs12(loaded.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            // CryptographicException messages name the problem, never the key's bytes.
-            throw new ArgumentException(
-                $"CertificatePath '{options.CertificatePath}' and PrivateKeyPath '{options.PrivateKeyPath}' are not a usable certificate and its private key: {exception.Message} " +
-                "(expected the thing's PEM certificate and the PEM private key it was created with).",
-                nameof(options), exception);
-        }
-    }
-
-    private static X509Certificate2Collection LoadRoots(IotCredentialsProviderOptions options, string path)
-    {
-        var roots = new X509Certificate2Collection();
-        try
-        {
-            roots.ImportFromPemFile(path);
-        }
-        catch (Exception exception) when (exception is CryptographicException or IOException or UnauthorizedAccessException)
-        {
-            throw new ArgumentException($"RootCaPath '{path}' is not readable PEM certificates: {exception.Message}", nameof(options), exception);
-        }
-        if (roots.Count == 0)
-        {
-            throw new ArgumentException($"RootCaPath '{path}' holds no PEM certificate (expected one such as AmazonRootCA1.pem).", nameof(options));
-        }
-        return roots;
-    }
+    private bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
+        DeviceCertificate.ValidateServer(_roots, certificate, chain, errors);
 
     private sealed record Snapshot(ImmutableCredentials Credentials, DateTimeOffset Expiration, DateTimeOffset RefreshAt);
 

@@ -51,7 +51,7 @@ public sealed partial record IotCredentialsProviderOptions
         {
             problems.Add("CredentialsEndpoint is required: the host of the account's AWS IoT credentials endpoint, such as xxxx.credentials.iot.eu-west-1.amazonaws.com.");
         }
-        else if (!TryParseEndpoint(CredentialsEndpoint, out _, out _))
+        else if (!DeviceCertificate.TryParseEndpoint(CredentialsEndpoint, DefaultPort, out _, out _))
         {
             problems.Add($"CredentialsEndpoint '{CredentialsEndpoint}' is not a host or host:port (no scheme, no path), such as xxxx.credentials.iot.eu-west-1.amazonaws.com.");
         }
@@ -59,13 +59,13 @@ public sealed partial record IotCredentialsProviderOptions
         {
             problems.Add($"RoleAlias '{RoleAlias}' is not a role alias: 1 to 128 letters, digits and =,@-_.");
         }
-        if (!ThingNamePattern().IsMatch(ThingName ?? string.Empty))
+        if (!DeviceCertificate.IsThingName(ThingName))
         {
             problems.Add($"ThingName '{ThingName}' is not an IoT thing name: 1 to 128 letters, digits and :_-.");
         }
-        CheckFile(problems, nameof(CertificatePath), CertificatePath, required: true);
-        CheckFile(problems, nameof(PrivateKeyPath), PrivateKeyPath, required: true);
-        CheckFile(problems, nameof(RootCaPath), RootCaPath, required: false);
+        DeviceCertificate.CheckFile(problems, nameof(CertificatePath), CertificatePath, required: true);
+        DeviceCertificate.CheckFile(problems, nameof(PrivateKeyPath), PrivateKeyPath, required: true);
+        DeviceCertificate.CheckFile(problems, nameof(RootCaPath), RootCaPath, required: false);
         if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromMinutes(5))
         {
             problems.Add($"RequestTimeout {RequestTimeout} is outside 1 s to 5 min.");
@@ -73,48 +73,6 @@ public sealed partial record IotCredentialsProviderOptions
         return problems;
     }
 
-    /// <summary>Splits <c>host</c> or <c>host:port</c>.</summary>
-    internal static bool TryParseEndpoint(string endpoint, out string host, out int port)
-    {
-        host = string.Empty;
-        port = DefaultPort;
-        if (endpoint.Contains("://", StringComparison.Ordinal) || endpoint.Contains('/', StringComparison.Ordinal))
-        {
-            return false;
-        }
-        var colon = endpoint.LastIndexOf(':');
-        var hostPart = colon < 0 ? endpoint : endpoint[..colon];
-        if (colon >= 0 && (!int.TryParse(endpoint.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            return false;
-        }
-        if (Uri.CheckHostName(hostPart) is UriHostNameType.Unknown or UriHostNameType.Basic)
-        {
-            return false;
-        }
-        host = hostPart;
-        return true;
-    }
-
-    private static void CheckFile(List<string> problems, string setting, string? path, bool required)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            if (required)
-            {
-                problems.Add($"{setting} is required: the path of a PEM file.");
-            }
-            return;
-        }
-        if (!File.Exists(path))
-        {
-            problems.Add($"{setting} '{path}' does not exist or is not a file.");
-        }
-    }
-
     [GeneratedRegex(@"^[a-zA-Z0-9_=,@-]{1,128}$", RegexOptions.CultureInvariant)]
     private static partial Regex RoleAliasPattern();
-
-    [GeneratedRegex(@"^[a-zA-Z0-9:_-]{1,128}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ThingNamePattern();
 }
