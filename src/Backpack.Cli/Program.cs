@@ -43,6 +43,7 @@ internal static class Program
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(IdentityCommand.Create());
         root.Subcommands.Add(KvsUrlCommand.Create());
+        root.Subcommands.Add(RelayCommand.Create());
         root.Subcommands.Add(RtspManifestCommand.Create());
         return root;
     }

@@ -9,13 +9,10 @@ namespace Backpack.Aws.Relay;
 /// A relay configuration checked and resolved: every camera with its effective video settings, stream name and
 /// certificate paths. <see cref="Resolve(CameraRelayOptions, string)"/> lists every problem at once.
 /// </summary>
-internal sealed partial record RelayPlan(CameraRelayOptions Options, IReadOnlyList<RelayCameraPlan> Cameras, string? RootCaPath)
+internal sealed partial record RelayPlan(CameraRelayOptions Options, IReadOnlyList<RelayCameraPlan> Cameras, string? RootCaPath, string BaseDirectory)
 {
     /// <summary>The schemes a camera source may have (a source without one is a file path).</summary>
     internal static readonly string[] SourceSchemes = ["rtsp", "rtsps", "http", "https", "file", "v4l2", "test"];
-
-    /// <summary>The default MQTT port of <see cref="RelayIotOptions.DataEndpoint"/>.</summary>
-    internal const int DefaultMqttPort = 8883;
 
     /// <summary>Checks and resolves <paramref name="options"/>; relative paths are relative to <paramref name="baseDirectory"/>.</summary>
     /// <exception cref="CameraRelayConfigurationException">Something cannot be used; every problem is listed.</exception>
@@ -31,6 +28,7 @@ internal sealed partial record RelayPlan(CameraRelayOptions Options, IReadOnlyLi
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(baseDirectory);
+        baseDirectory = Path.GetFullPath(baseDirectory);
         var video = options.Video ?? new RelayVideoOptions();
         var iot = options.Iot;
         if (options.Kinesis is null && options.Rtsp is null)
@@ -85,18 +83,7 @@ internal sealed partial record RelayPlan(CameraRelayOptions Options, IReadOnlyLi
             byStream.Add(camera.StreamName, $"cameras[{index}] ('{camera.Name}')");
             cameras.Add(camera);
         }
-        return new RelayPlan(options, cameras, rootCa);
-    }
-
-    /// <summary>Splits <c>host</c> or <c>host:port</c> (no scheme, no path).</summary>
-    internal static bool TryParseEndpoint(string endpoint, int defaultPort, out string host, out int port)
-    {
-        var parsed = IotCredentialsProviderOptions.TryParseEndpoint(endpoint, out host, out port);
-        if (parsed && !endpoint.Contains(':', StringComparison.Ordinal))
-        {
-            port = defaultPort;
-        }
-        return parsed;
+        return new RelayPlan(options, cameras, rootCa, baseDirectory);
     }
 
     private static RelayCameraPlan? ResolveCamera(CameraRelayOptions options, RelayVideoOptions video, int index, string baseDirectory, List<string> problems)
@@ -277,7 +264,7 @@ internal sealed partial record RelayPlan(CameraRelayOptions Options, IReadOnlyLi
         {
             problems.Add("iot.credentialsEndpoint is required with kinesis: the account's credentials endpoint (aws iot describe-endpoint --endpoint-type iot:CredentialProvider).");
         }
-        else if (iot.CredentialsEndpoint is { Length: > 0 } endpoint && !TryParseEndpoint(endpoint, IotCredentialsProviderOptions.DefaultPort, out _, out _))
+        else if (iot.CredentialsEndpoint is { Length: > 0 } endpoint && !DeviceCertificate.TryParseEndpoint(endpoint, IotCredentialsProviderOptions.DefaultPort, out _, out _))
         {
             problems.Add($"iot.credentialsEndpoint: '{endpoint}' is not a host or host:port (no scheme, no path).");
         }
@@ -285,7 +272,7 @@ internal sealed partial record RelayPlan(CameraRelayOptions Options, IReadOnlyLi
         {
             problems.Add("iot.roleAlias is required with kinesis: the role alias whose role may write the cameras' streams.");
         }
-        if (iot.DataEndpoint is { Length: > 0 } data && !TryParseEndpoint(data, DefaultMqttPort, out _, out _))
+        if (iot.DataEndpoint is { Length: > 0 } data && !DeviceCertificate.TryParseEndpoint(data, DeviceShadowClientOptions.DefaultPort, out _, out _))
         {
             problems.Add($"iot.dataEndpoint: '{data}' is not a host or host:port (no scheme, no path), such as xxxx-ats.iot.eu-west-1.amazonaws.com.");
         }
