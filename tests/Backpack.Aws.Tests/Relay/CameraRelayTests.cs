@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
+using Backpack.Aws.Relay;
+using Backpack.Aws.Tests.Iot;
+using Backpack.Aws.Tests.Kinesis.Producer;
+using FluentAssertions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Backpack.Aws.Tests.Relay;
+
+/// <summary>
+/// The relay end to end: two cameras to a local Kinesis endpoint, each with its own certificate through a local IoT
+/// credentials endpoint, switched on and off through its thing shadow on a real mosquitto broker.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class CameraRelayTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+{
+    private static readonly string[] Cameras = ["dock-1", "dock-2"];
+    private readonly TestPki _pki = new();
+    private readonly CapturingLoggerFactory _logs = new();
+    private LocalIotCredentialsEndpoint _iot = null!;
+    private LocalKinesisVideoEndpoint _kinesis = null!;
+    private MosquittoBroker _broker = null!;
+    private ShadowResponder _shadows = null!;
+
+    public async Task InitializeAsync()
+    {
+        _iot = await LocalIotCredentialsEndpoint.StartAsync(_pki);
+        foreach (var camera in Cameras)
+        {
+            _iot.Attach(_pki.IssueDevice(camera).Certificate, camera);
+        }
+        _kinesis = await LocalKinesisVideoEndpoint.StartAsync();
+        foreach (var camera in Cameras)
+        {
+            _kinesis.AddStream(camera);
+        }
+        _broker = await MosquittoBroker.StartAsync(_pki);
+        _shadows = await ShadowResponder.StartAsync(_broker, _pki);
+    }
+
+    public async Task DisposeAsync()
+    {
+        // What the relay logged, for a run that failed.
+        foreach (var entry in _logs.Entries.Where(entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Information))
+        {
+            output.WriteLine($"{entry.Level} {entry.Category}: {entry.Message}{(entry.Exception is null ? string.Empty : " " + entry.Exception.Message)}");
+        }
+        await _shadows.DisposeAsync();
+        await _broker.DisposeAsync();
+        await _kinesis.DisposeAsync();
+        await _iot.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        _pki.Dispose();
+        _logs.Dispose();
+    }
+
+    [Fact]
+    public async Task Flipping_desired_streaming_ends_one_cameras_Kinesis_session_within_2_s_while_the_other_goes_on_and_true_resumes_it()
+    {
+        await using var relay = new CameraRelay(Options(enabled: true), _pki.Directory, _logs);
+        await relay.StartAsync();
+        await WaitForPersistedAsync("dock-1", 2);
+        await WaitForPersistedAsync("dock-2", 2);
+
+        var flipped = Stopwatch.StartNew();
+        await _shadows.SetDesiredAsync("dock-1", null, new JsonObject { ["streaming"] = false });
+        await LocalKinesisVideoEndpoint.WaitUntilAsync(() => SessionsOf("dock-1").All(session => session.Ended.IsCompleted), TimeSpan.FromSeconds(10), "dock-1's session to end");
+        var ended = flipped.Elapsed;
+        output.WriteLine($"dock-1's session ended {ended.TotalMilliseconds:0} ms after desired.streaming became false");
+
+        ended.Should().BeLessThan(TimeSpan.FromSeconds(2));
+        SessionsOf("dock-1").Should().OnlyContain(session => session.EndOfFragmentTagSeen && session.Outcome == "completed", "the session closes its last fragment");
+        var dock2Before = _kinesis.Stream("dock-2").UniqueFragments.Count;
+        await WaitForPersistedAsync("dock-2", dock2Before + 2);
+        SessionsOf("dock-2").Should().Contain(session => !session.Ended.IsCompleted, "the other camera goes on");
+        await ShadowResponder.WaitUntilAsync(() => _shadows.Reported("dock-1")?["streaming"]?.GetValue<bool>() == false, "dock-1 reported off");
+
+        var sessionsBefore = SessionsOf("dock-1").Count;
+        var dock1Before = _kinesis.Stream("dock-1").UniqueFragments.Count;
+        await _shadows.SetDesiredAsync("dock-1", null, new JsonObject { ["streaming"] = true });
+        await WaitForPersistedAsync("dock-1", dock1Before + 2);
+        SessionsOf("dock-1").Count.Should().BeGreaterThan(sessionsBefore, "true resumes the camera with a new session");
+        await ShadowResponder.WaitUntilAsync(() => _shadows.Reported("dock-1")?["streaming"]?.GetValue<bool>() == true, "dock-1 reported on");
+        var reported = _shadows.Reported("dock-1")!;
+        reported["since"]!.GetValue<long>().Should().BeCloseTo(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 30);
+
+        await relay.DisposeAsync();
+        _kinesis.Violations.Should().BeEmpty();
+        foreach (var camera in Cameras)
+        {
+            SessionsOf(camera).Should().OnlyContain(session => session.EndOfFragmentTagSeen, $"every session of {camera} ends with its last fragment closed, the stop's included");
+            _kinesis.Stream(camera).UniqueFragments.Should().OnlyContain(fragment => fragment.Persisted && fragment.StartsWithKeyFrame);
+        }
+        _kinesis.Sessions.Should().OnlyContain(session => session.AccessKey.StartsWith("ASIAIOTBACKPACK", StringComparison.Ordinal), "the cameras sign with their IoT credentials");
+        _iot.Requests.Select(request => request.ThingName).Distinct().Should().BeEquivalentTo(Cameras, "each camera asks for credentials as its own thing");
+    }
+
+    [Fact]
+    public async Task The_shadows_desired_streaming_read_at_start_overrides_the_configuration()
+    {
+        await _shadows.SetDesiredAsync("dock-1", null, new JsonObject { ["streaming"] = false });
+        await _shadows.SetDesiredAsync("dock-2", null, new JsonObject { ["streaming"] = true });
+        await using var relay = new CameraRelay(Options(enabled: null), _pki.Directory, _logs);
+
+        await relay.StartAsync();
+
+        await WaitForPersistedAsync("dock-2", 2);
+        await ShadowResponder.WaitUntilAsync(() => _shadows.Reported("dock-1")?["streaming"]?.GetValue<bool>() == false, "dock-1 reported off");
+        await ShadowResponder.WaitUntilAsync(() => _shadows.Reported("dock-2")?["streaming"]?.GetValue<bool>() == true, "dock-2 reported on");
+        relay.Status().Select(camera => (camera.StreamName, camera.Streaming)).Should().Equal(("dock-1", false), ("dock-2", true));
+        // dock-1 streams as configured until its shadow is read, then stops with its last fragment closed.
+        await LocalKinesisVideoEndpoint.WaitUntilAsync(() => SessionsOf("dock-1").All(session => session.Ended.IsCompleted), TimeSpan.FromSeconds(5), "dock-1's sessions to end");
+        SessionsOf("dock-1").Should().OnlyContain(session => session.EndOfFragmentTagSeen);
+        var dock1 = _kinesis.Stream("dock-1").Fragments.Count;
+        var dock2 = _kinesis.Stream("dock-2").Fragments.Count;
+        await WaitForPersistedAsync("dock-2", dock2 + 2);
+        _kinesis.Stream("dock-1").Fragments.Count.Should().Be(dock1, "dock-1 stays off while dock-2 goes on");
+    }
+
+    /// <summary>Both cameras: test patterns at 320x240 and 15 fps, 1 s fragments; <paramref name="enabled"/> null: dock-1 on, dock-2 off.</summary>
+    private CameraRelayOptions Options(bool? enabled) => new()
+    {
+        Cameras =
+        [
+            new RelayCameraOptions { Name = "dock-1", Source = "test:", Enabled = enabled ?? true },
+            new RelayCameraOptions { Name = "dock-2_0f8fad5b-d9cb-469f-a165-70867728950e", Source = "test:", Enabled = enabled ?? false },
+        ],
+        Video = new RelayVideoOptions { Width = 320, Height = 240, Fps = 15 },
+        Kinesis = new RelayKinesisOptions { Region = _kinesis.Region, EndpointUrl = _kinesis.ControlPlaneUrl.ToString(), FragmentSeconds = 1 },
+        Iot = new RelayIotOptions
+        {
+            CredentialsEndpoint = _iot.Endpoint,
+            RoleAlias = "BackpackRole",
+            Certificate = "{camera}-cert.pem",
+            PrivateKey = "{camera}-private.key",
+            RootCa = _pki.RootCaPath,
+            DataEndpoint = _broker.Endpoint,
+        },
+    };
+
+    private List<KvsSessionRecord> SessionsOf(string stream) => [.. _kinesis.Sessions.Where(session => session.StreamName == stream)];
+
+    private Task WaitForPersistedAsync(string stream, int fragments) =>
+        LocalKinesisVideoEndpoint.WaitUntilAsync(
+            () => _kinesis.Stream(stream).UniqueFragments.Count(fragment => fragment.Persisted) >= fragments,
+            TimeSpan.FromSeconds(30),
+            $"{fragments} fragments of {stream} persisted");
+}
