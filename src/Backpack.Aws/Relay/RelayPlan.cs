@@ -71,17 +71,21 @@ internal sealed partial record RelayPlan(CameraRelayOptions Options, IReadOnlyLi
         }
         for (var index = 0; index < (options.Cameras?.Count ?? 0); index++)
         {
-            if (ResolveCamera(options, video, index, baseDirectory, problems) is not { } camera)
+            // Duplicates first, so a camera with other problems is still named as a duplicate.
+            if (options.Cameras![index]?.Name is { Length: > 0 } name)
             {
-                continue;
+                var streamName = RelayStreamName.FromCameraName(name);
+                if (byStream.TryGetValue(streamName, out var other))
+                {
+                    problems.Add($"cameras[{index}].name: '{name}' streams as '{streamName}', as {other} does; every camera needs a stream name of its own.");
+                    continue;
+                }
+                byStream.Add(streamName, $"cameras[{index}] ('{name}')");
             }
-            if (byStream.TryGetValue(camera.StreamName, out var other))
+            if (ResolveCamera(options, video, index, baseDirectory, problems) is { } camera)
             {
-                problems.Add($"cameras[{index}].name: '{camera.Name}' streams as '{camera.StreamName}', as {other} does; every camera needs a stream name of its own.");
-                continue;
+                cameras.Add(camera);
             }
-            byStream.Add(camera.StreamName, $"cameras[{index}] ('{camera.Name}')");
-            cameras.Add(camera);
         }
         return new RelayPlan(options, cameras, rootCa, baseDirectory);
     }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Backpack.Aws.Relay;
 using Backpack.Streaming.Runtime;
 using Microsoft.Extensions.Configuration;
@@ -108,9 +107,10 @@ internal static class RelayCommand
             }
             return null;
         }
-        catch (InvalidDataException exception) when (exception.InnerException is JsonException json)
+        catch (InvalidDataException exception) when (exception.InnerException is { } inner)
         {
-            error.WriteLine($"backpack relay: {config.FullName} is not valid JSON: {json.Message}");
+            // The configuration loader wraps the parser's message (line and position) in its own.
+            error.WriteLine($"backpack relay: {config.FullName} is not valid JSON: {inner.GetBaseException().Message}");
             return null;
         }
         catch (Exception exception) when (exception is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)

@@ -9,15 +9,14 @@ namespace Backpack.Cli.Tests.Commands;
 
 public sealed partial class DemoCommandTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void The_demo_prints_its_url_serves_a_real_client_prints_status_lines_and_stops_after_its_duration()
     {
-        using var demo = DemoProcess.Start("--rtsp-port", "0", "--bind", "127.0.0.1", "--duration", "9", "--width", "320", "--height", "240");
-        var url = demo.WaitForUrl();
+        using var demo = DemoProcess("--rtsp-port", "0", "--bind", "127.0.0.1", "--duration", "9", "--width", "320", "--height", "240");
+        var url = demo.WaitForUrls()[0];
 
-        var probe = Ffprobe(url, extraArguments: []);
+        var probe = RtspProbe.Frames(url, extraArguments: []);
         var exit = demo.WaitForExit();
 
         url.Host.Should().Be("127.0.0.1");
@@ -33,8 +32,8 @@ public sealed partial class DemoCommandTests
     [Fact]
     public void Ctrl_C_stops_the_demo_cleanly()
     {
-        using var demo = DemoProcess.Start("--rtsp-port", "0", "--bind", "127.0.0.1", "--width", "320", "--height", "240");
-        demo.WaitForUrl();
+        using var demo = DemoProcess("--rtsp-port", "0", "--bind", "127.0.0.1", "--width", "320", "--height", "240");
+        demo.WaitForUrls();
 
         demo.Interrupt();
         var exit = demo.WaitForExit();
@@ -46,12 +45,12 @@ public sealed partial class DemoCommandTests
     [Fact]
     public void With_a_user_and_password_clients_without_them_are_refused_and_clients_with_them_are_served()
     {
-        using var demo = DemoProcess.Start("--rtsp-port", "0", "--bind", "127.0.0.1", "--duration", "10", "--width", "320", "--height", "240", "--user", "viewer", "--password", "demo-pass");
-        var url = demo.WaitForUrl();
+        using var demo = DemoProcess("--rtsp-port", "0", "--bind", "127.0.0.1", "--duration", "10", "--width", "320", "--height", "240", "--user", "viewer", "--password", "demo-pass");
+        var url = demo.WaitForUrls()[0];
         var withCredentials = new UriBuilder(url) { UserName = "viewer", Password = "demo-pass" }.Uri;
 
-        var refused = Ffprobe(url, extraArguments: []);
-        var served = Ffprobe(withCredentials, extraArguments: []);
+        var refused = RtspProbe.Frames(url, extraArguments: []);
+        var served = RtspProbe.Frames(withCredentials, extraArguments: []);
         var exit = demo.WaitForExit();
 
         refused.Error.Should().Contain("401");
@@ -154,111 +153,12 @@ public sealed partial class DemoCommandTests
         error.ToString().Should().Contain(message).And.MatchRegex("expected|give both|must", "the message says what is expected");
     }
 
-    private static ProcessResult Ffprobe(Uri url, string[] extraArguments)
-    {
-        var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[
-            "-v", "error", "-rtsp_transport", "tcp", "-count_frames", "-read_intervals", "%+3.5", "-select_streams", "v:0",
-            "-show_entries", "stream=width,height,nb_read_frames", "-of", "csv=p=0", .. extraArguments, url.ToString()])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("ffprobe did not finish");
-        }
-        return new ProcessResult(process.ExitCode, output.Result.Trim(), error.Result, TimeSpan.Zero);
-    }
+    /// <summary>The demo in the background; its "Open rtsp://... in VLC or ffplay" line gives the URL.</summary>
+    private static BackgroundBackpack DemoProcess(params string[] arguments) =>
+        BackgroundBackpack.Start(UrlLine(), 1, ["demo", .. arguments]);
 
-    private sealed record ProcessResult(int ExitCode, string Output, string Error, TimeSpan Elapsed);
+    [GeneratedRegex(@"^Open (?<url>rtsp://\S+) in VLC or ffplay")]
+    private static partial Regex UrlLine();
 
-    /// <summary>The built backpack command running <c>demo</c> in the background, its output read as it comes.</summary>
-    private sealed partial class DemoProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly StringWriter _output = new();
-        private readonly Task<string> _error;
-        private readonly TaskCompletionSource<Uri> _url = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly Stopwatch _watch = Stopwatch.StartNew();
-        private readonly Task _reader;
 
-        private DemoProcess(Process process)
-        {
-            _process = process;
-            _error = process.StandardError.ReadToEndAsync();
-            _reader = Task.Run(ReadOutput);
-        }
-
-        internal static DemoProcess Start(params string[] arguments)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Backpack.Cli.dll"));
-            start.ArgumentList.Add("demo");
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            return new DemoProcess(Process.Start(start)!);
-        }
-
-        /// <summary>Waits for the "Open rtsp://..." line and returns its URL.</summary>
-        internal Uri WaitForUrl()
-        {
-            if (!_url.Task.Wait(Timeout))
-            {
-                throw new TimeoutException($"the demo printed no URL; output: {_output} error: {(_process.HasExited ? _error.Result : "(running)")}");
-            }
-            return _url.Task.Result;
-        }
-
-        /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
-        internal void Interrupt()
-        {
-            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
-            kill.WaitForExit(5_000);
-        }
-
-        internal ProcessResult WaitForExit()
-        {
-            if (!_process.WaitForExit(Timeout))
-            {
-                throw new TimeoutException($"the demo did not stop; output: {_output}");
-            }
-            _reader.Wait(Timeout);
-            return new ProcessResult(_process.ExitCode, _output.ToString(), _error.Result, _watch.Elapsed);
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-            _process.Dispose();
-        }
-
-        private async Task ReadOutput()
-        {
-            while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                lock (_output)
-                {
-                    _output.WriteLine(line);
-                }
-                if (UrlLine().Match(line) is { Success: true } match)
-                {
-                    _url.TrySetResult(new Uri(match.Groups["url"].Value));
-                }
-            }
-            _url.TrySetException(new InvalidOperationException("the demo ended without printing a URL: " + _output));
-        }
-
-        [GeneratedRegex(@"^Open (?<url>rtsp://\S+) in VLC or ffplay")]
-        private static partial Regex UrlLine();
-    }
 }
