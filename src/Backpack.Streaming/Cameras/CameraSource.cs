@@ -82,9 +82,15 @@ public sealed partial class CameraSource : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException">A setting is missing or out of range, or the source is of a kind not opened (the message lists the accepted ones).</exception>
     /// <exception cref="Runtime.GStreamerUnavailableException">GStreamer or an element is missing; the message names the Debian package.</exception>
     public CameraSource(CameraSourceOptions options, ILoggerFactory? loggerFactory = null)
+        : this(options, loggerFactory, passthrough: false)
+    {
+    }
+
+    /// <summary>As the public constructor; with <paramref name="passthrough"/>, the camera's own H.264 access units also leave the pipeline (see <see cref="EncodedUnitReceived"/>).</summary>
+    internal CameraSource(CameraSourceOptions options, ILoggerFactory? loggerFactory, bool passthrough)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _plan = CameraPlan.From(options);
+        _plan = CameraPlan.From(options, passthrough);
         _options = options;
         _clock = options.TimeProvider;
         _monoAnchor = _clock.GetTimestamp();
