@@ -27,6 +27,18 @@ public sealed partial class CameraSource
     /// </summary>
     internal Action<EncodedFrame>? EncodedUnitReceived { get; set; }
 
+    /// <summary>
+    /// Gives back a reference to a unit taken by whoever kept it past <see cref="EncodedUnitReceived"/> (an output's queue,
+    /// which takes a reference and calls this once done): the last one returns it to the pool.
+    /// </summary>
+    internal void ReleaseUnit(EncodedFrame unit)
+    {
+        if (unit.Release())
+        {
+            _unitPool.Enqueue(unit);
+        }
+    }
+
     /// <summary>Why the camera's stream cannot go through as it is (logged once as a warning), or null while nothing says so.</summary>
     internal string? PassthroughRefusal => _passthroughRefusal;
 
@@ -73,10 +85,7 @@ public sealed partial class CameraSource
         }
         finally
         {
-            if (unit.Release())
-            {
-                _unitPool.Enqueue(unit);
-            }
+            ReleaseUnit(unit);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Backpack.Streaming.Cameras;
 using Backpack.Streaming.Outputs;
+using Backpack.Streaming.SkyLines;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.Tests.Cameras;
@@ -66,6 +67,54 @@ public sealed class CameraSourcePassthroughTests
         camera.PassthroughRefusal.Should().Contain("10 s fragment limit of Kinesis Video Streams");
         logger.Entries.Should().ContainSingle(entry => entry.Level == LogLevel.Warning && entry.Message.Contains("cannot go to the outputs as it is"));
         camera.Statistics.FramesReceived.Should().BeGreaterThan(0, "the frames are decoded all the same");
+    }
+
+    [Fact]
+    public async Task The_cameras_units_recorded_by_a_SkyLine_output_make_a_file_of_the_cameras_own_stream_without_re_encoding()
+    {
+        using var server = CameraServer.Start(CameraClips.Camera);
+        using var directory = TestFrames.TemporaryDirectory();
+        var path = directory.File("passthrough.mkv");
+        using var recorder = new RecorderOutput(path);
+        // The outputs' threads belong to a SkyLine: this one is never started, so it encodes nothing; the camera feeds its output.
+        using var skyLine = new SinkSkyLine("fakesink");
+        skyLine.Attach(recorder);
+        await using var camera = new CameraSource(new CameraSourceOptions { Source = server.Url }, loggerFactory: null, passthrough: true);
+        H264Configuration? begun = null;
+        var recorded = 0;
+        using var enough = new ManualResetEventSlim();
+        var format = new StreamFormat(30, 640, 360);
+        recorder.Prepare(format, TimeSpan.FromSeconds(10)).Should().BeNull();
+        // What a SkyLine's fan-out does with each unit, fed from the camera instead of an encoder: begin at a key frame, then offer every unit.
+        camera.EncodedUnitReceived = unit =>
+        {
+            if ((begun is null && !unit.IsKeyFrame) || enough.IsSet)
+            {
+                return;
+            }
+            if (begun is null)
+            {
+                begun = unit.Configuration;
+                recorder.Begin(unit.Configuration, format);
+            }
+            recorder.Offer(unit, camera.ReleaseUnit);
+            if (++recorded == 90)
+            {
+                enough.Set();
+            }
+        };
+        camera.Start();
+
+        enough.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue("90 units of a 30 fps camera come within a few seconds");
+        var done = new Signal(autoReset: false);
+        recorder.End(drained: true, done);
+        done.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+
+        var probe = MediaProbe.Of(path);
+        (probe.Codec, probe.Width, probe.Height).Should().Be(("h264", 640, 360));
+        probe.Packets.Should().Be(90);
+        probe.KeyFrames.Select((key, index) => (key, index)).Where(pair => pair.key).Select(pair => pair.index).Should().Equal([0, 30, 60],
+            "the camera's own key frames, a second apart: nothing decoded nor encoded again");
     }
 
     [Fact]
