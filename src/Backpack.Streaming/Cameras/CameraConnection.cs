@@ -15,6 +15,9 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
     private readonly CameraPlan _plan;
     private Pipeline? _pipeline;
     private AppSink? _sink;
+    private AppSink? _units;
+    private readonly Outputs.CapsConfiguration _codec = new();
+    private ulong? _lastKeyFrame;
     private BusWatcher? _bus;
     private int _ended;
 
@@ -64,6 +67,11 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
         }
         _sink = _pipeline.GetAppSink(CameraPlan.SinkName);
         _sink.OnNewSample(OnSample);
+        if (_plan.Passthrough)
+        {
+            _units = _pipeline.GetAppSink(CameraPlan.UnitsName);
+            _units.OnNewSample(OnUnit);
+        }
         _bus = new BusWatcher(_pipeline, Gst.MessageType.Error | Gst.MessageType.Eos, OnMessage, $"camera {_owner.Name} bus", _owner.Logger);
         if (_pipeline.SetState(Gst.State.Playing) == Gst.StateChangeReturn.Failure)
         {
@@ -78,9 +86,11 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
         Interlocked.Exchange(ref _ended, 1);
         _bus?.Dispose();
         _sink?.Dispose();
+        _units?.Dispose();
         _pipeline?.Dispose();
         _bus = null;
         _sink = null;
+        _units = null;
         _pipeline = null;
     }
 
@@ -136,6 +146,56 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
         }
         var pts = buffer.Pts is { } nanoseconds ? TimeSpan.FromTicks((long)(nanoseconds / 100)) : (TimeSpan?)null;
         _owner.Deliver(this, pixels, width, height, pts);
+    }
+
+    /// <summary>
+    /// On the units' streaming thread (passthrough): the camera's access unit, copied once into a pooled
+    /// <see cref="Outputs.EncodedFrame"/> with the configuration of its caps, and the longest key-frame distance so far.
+    /// </summary>
+    private unsafe void OnUnit(AppSink sink)
+    {
+        using var sample = sink.TryPullSample(TimeSpan.Zero);
+        if (sample is null || Volatile.Read(ref _ended) != 0)
+        {
+            return;
+        }
+        Outputs.H264Configuration? configuration;
+        using (sample.Handle.Lease(out var pointer))
+        {
+            configuration = _codec.Of(Gst.SampleGetCaps(pointer));
+        }
+        if (configuration is null)
+        {
+            return;
+        }
+        var buffer = sample.Buffer;
+        // The distance from the last key frame: between two key frames when this is one, so far when it is not.
+        TimeSpan? sinceKeyFrame = null;
+        if (buffer.Pts is { } pts)
+        {
+            if (_lastKeyFrame is { } previous && pts > previous)
+            {
+                sinceKeyFrame = TimeSpan.FromTicks((long)((pts - previous) / 100));
+            }
+            if (buffer.IsKeyFrame)
+            {
+                _lastKeyFrame = pts;
+            }
+        }
+        if (!Gst.BufferMap(buffer.Pointer, out var map, Gst.MapFlags.Read))
+        {
+            return;
+        }
+        try
+        {
+            _owner.DeliverUnit(
+                this, new ReadOnlySpan<byte>((void*)map.Data, checked((int)map.Size)), buffer.IsKeyFrame, buffer.Pts ?? 0,
+                buffer.Duration is { } duration ? TimeSpan.FromTicks((long)(duration / 100)) : TimeSpan.Zero, configuration, sample, sinceKeyFrame);
+        }
+        finally
+        {
+            Gst.BufferUnmap(buffer.Pointer, ref map);
+        }
     }
 
     /// <summary>On the bus thread: the first error or end of stream ends the connection.</summary>

@@ -16,13 +16,17 @@ internal sealed record CameraPlan(
     string? Password,
     string Masked,
     string Description,
-    IReadOnlyList<string> Elements)
+    IReadOnlyList<string> Elements,
+    bool Passthrough = false)
 {
     /// <summary>The name of the element that reads the source.</summary>
     internal const string SourceName = "camera_source";
 
     /// <summary>The name of the appsink the frames leave by.</summary>
     internal const string SinkName = "camera_sink";
+
+    /// <summary>The name of the appsink the camera's own H.264 access units leave by (passthrough).</summary>
+    internal const string UnitsName = "camera_units";
 
     /// <summary>The sources accepted, for the message of an unknown one.</summary>
     internal const string Accepted =
@@ -43,8 +47,13 @@ internal sealed record CameraPlan(
     internal bool IsLive => Kind != SourceKind.File;
 
     /// <summary>Reads and checks the options.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="passthrough">
+    /// Whether the camera's own H.264 access units also leave the pipeline as they are (AVC, one access unit per
+    /// buffer, SPS/PPS in the caps' codec_data), beside the decoded frames: RTSP cameras only, so far.
+    /// </param>
     /// <exception cref="ArgumentException">A setting is missing, out of range or of an unknown kind; the message names it.</exception>
-    internal static CameraPlan From(CameraSourceOptions options)
+    internal static CameraPlan From(CameraSourceOptions options, bool passthrough = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         var source = options.Source?.Trim();
@@ -55,12 +64,25 @@ internal sealed record CameraPlan(
         ValidateNumbers(options);
         var (kind, location, user, password, masked) = Locate(source, options);
         var tail = Tail(options, kind != SourceKind.File || !options.FileAtOwnRate);
+        if (passthrough && kind != SourceKind.Rtsp)
+        {
+            throw new ArgumentException($"Passthrough is for RTSP cameras; {masked} is decoded only.", nameof(options));
+        }
+        // A dead camera's TCP connection is given up within the stall timeout rather than rtspsrc's 20 s.
+        var rtsp = $"rtspsrc name={SourceName} latency={(int)options.RtspLatency.TotalMilliseconds} protocols={Protocols(options.RtspTransport)} " +
+            string.Create(CultureInfo.InvariantCulture, $"tcp-timeout={(long)options.StallTimeout.TotalMicroseconds} ");
         var head = kind switch
         {
+            SourceKind.Rtsp when passthrough =>
+                // Each branch has its own queue (its own thread). The decoder's is small and never drops (a lost unit
+                // would spoil pictures up to the next key frame); the units' drops only when their receiver is stuck.
+                rtsp +
+                "! application/x-rtp,media=video,encoding-name=H264 ! rtph264depay ! h264parse config-interval=-1 " +
+                "! video/x-h264,stream-format=avc,alignment=au ! tee name=camera_tee " +
+                $"! queue max-size-buffers=64 max-size-bytes=0 max-size-time=0 leaky=downstream ! appsink name={UnitsName} sync=false max-buffers=0 drop=false enable-last-sample=false " +
+                "camera_tee. ! queue max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! decodebin",
             SourceKind.Rtsp =>
-                // A dead camera's TCP connection is given up within the stall timeout rather than rtspsrc's 20 s.
-                $"rtspsrc name={SourceName} latency={(int)options.RtspLatency.TotalMilliseconds} protocols={Protocols(options.RtspTransport)} " +
-                string.Create(CultureInfo.InvariantCulture, $"tcp-timeout={(long)options.StallTimeout.TotalMicroseconds} ") +
+                rtsp +
                 "! application/x-rtp,media=video ! decodebin",
             SourceKind.Http => $"souphttpsrc name={SourceName} is-live=true ! decodebin",
             SourceKind.File => $"filesrc name={SourceName} ! decodebin",
@@ -68,7 +90,7 @@ internal sealed record CameraPlan(
             _ => $"videotestsrc name={SourceName} is-live=true pattern={location}",
         };
         var description = $"{head} ! {tail}";
-        return new CameraPlan(kind, location, user, password, masked, description, GStreamer.PipelineDescription.ElementNames(description));
+        return new CameraPlan(kind, location, user, password, masked, description, GStreamer.PipelineDescription.ElementNames(description), passthrough);
     }
 
     /// <summary>The properties of the source element that say where it reads and with which credentials (not for logs).</summary>

@@ -85,6 +85,8 @@ public sealed partial class CameraSource
                 return;
             }
             Volatile.Write(ref _connection, null);
+            // Counted under the lock, so that a Dispose that comes now waits for this teardown too.
+            Interlocked.Increment(ref _teardowns);
             if (endOfStream && _plan.Kind == CameraPlan.SourceKind.File)
             {
                 loop = _options.LoopFile;
@@ -109,7 +111,14 @@ public sealed partial class CameraSource
         // Outside the lock: stopping a pipeline waits for its threads, and neither a Dispose of the source nor the
         // next connection must wait for that.
         var started = _clock.GetTimestamp();
-        connection.Dispose();
+        try
+        {
+            connection.Dispose();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _teardowns);
+        }
         var milliseconds = _clock.GetElapsedTime(started).TotalMilliseconds;
         LogTornDown(Logger, Name, connection.Id, milliseconds);
         if (loop)

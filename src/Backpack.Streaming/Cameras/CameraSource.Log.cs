@@ -23,6 +23,9 @@ public sealed partial class CameraSource
     [LoggerMessage(Level = LogLevel.Debug, Message = "Camera {Name}: connection {Connection} torn down in {Milliseconds} ms")]
     private static partial void LogTornDown(ILogger logger, string name, long connection, double milliseconds);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Name}: a pipeline torn down after a failure did not stop within {Seconds} s of the dispose; it is left to finish on its own")]
+    private static partial void LogSlowTeardown(ILogger logger, string name, double seconds);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Camera {Name}: {Previous} -> {Current}")]
     private static partial void LogStateChanged(ILogger logger, string name, CameraState previous, CameraState current);
 }

@@ -48,6 +48,8 @@ namespace Backpack.Streaming.Cameras;
 /// </example>
 public sealed partial class CameraSource : IDisposable, IAsyncDisposable
 {
+    private static readonly TimeSpan TeardownTimeout = TimeSpan.FromSeconds(10);
+
     private readonly CameraSourceOptions _options;
     private readonly CameraPlan _plan;
     private readonly TimeProvider _clock;
@@ -62,6 +64,7 @@ public sealed partial class CameraSource : IDisposable, IAsyncDisposable
     private ITimer? _reconnectTimer;
     private ITimer? _watchdog;
     private long _connections;
+    private int _teardowns;
     private int _attempt;
     private volatile int _state = (int)CameraState.Stopped;
     private volatile bool _disposed;
@@ -82,9 +85,15 @@ public sealed partial class CameraSource : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException">A setting is missing or out of range, or the source is of a kind not opened (the message lists the accepted ones).</exception>
     /// <exception cref="Runtime.GStreamerUnavailableException">GStreamer or an element is missing; the message names the Debian package.</exception>
     public CameraSource(CameraSourceOptions options, ILoggerFactory? loggerFactory = null)
+        : this(options, loggerFactory, passthrough: false)
+    {
+    }
+
+    /// <summary>As the public constructor; with <paramref name="passthrough"/>, the camera's own H.264 access units also leave the pipeline (see <see cref="EncodedUnitReceived"/>).</summary>
+    internal CameraSource(CameraSourceOptions options, ILoggerFactory? loggerFactory, bool passthrough)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _plan = CameraPlan.From(options);
+        _plan = CameraPlan.From(options, passthrough);
         _options = options;
         _clock = options.TimeProvider;
         _monoAnchor = _clock.GetTimestamp();
@@ -235,21 +244,24 @@ public sealed partial class CameraSource : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the pipeline, ends pending reads and frees the frame not read. Idempotent; safe from any thread while others read.</summary>
+    /// <summary>
+    /// Stops the pipeline (and waits, 10 s at most, for one being torn down after a failure), ends pending reads and
+    /// frees the frame not read. Idempotent; safe from any thread while others read.
+    /// </summary>
     public void Dispose()
     {
         var (connection, change) = BeginDispose();
-        connection?.Dispose();
+        StopPipelines(connection);
         EndDispose(change);
     }
 
-    /// <summary>As <see cref="Dispose"/>, stopping the pipeline (which waits for GStreamer's threads) off the caller's thread.</summary>
+    /// <summary>As <see cref="Dispose"/>, stopping the pipelines (which waits for GStreamer's threads) off the caller's thread.</summary>
     public async ValueTask DisposeAsync()
     {
         var (connection, change) = BeginDispose();
-        if (connection is not null)
+        if (connection is not null || Volatile.Read(ref _teardowns) > 0)
         {
-            await Task.Run(connection.Dispose, CancellationToken.None).ConfigureAwait(false);
+            await Task.Run(() => StopPipelines(connection), CancellationToken.None).ConfigureAwait(false);
         }
         EndDispose(change);
     }
@@ -275,6 +287,15 @@ public sealed partial class CameraSource : IDisposable, IAsyncDisposable
             var connection = _connection;
             _connection = null;
             return (connection, SetStateLocked(CameraState.Stopped, null));
+        }
+    }
+
+    private void StopPipelines(CameraConnection? connection)
+    {
+        connection?.Dispose();
+        if (!SpinWait.SpinUntil(() => Volatile.Read(ref _teardowns) == 0, TeardownTimeout))
+        {
+            LogSlowTeardown(Logger, Name, TeardownTimeout.TotalSeconds);
         }
     }
 

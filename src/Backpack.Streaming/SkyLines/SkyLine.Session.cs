@@ -32,8 +32,7 @@ public partial class SkyLine
         private PadProbe? _probe;
         private PadProbe? _rawProbe;
         private AppSink? _units;
-        private nint _lastCaps;
-        private H264Configuration? _configuration;
+        private readonly CapsConfiguration _codec = new();
         private long _slotZeroTimestamp;
         private long _ptsBase;
         private long _outputShift;
@@ -552,32 +551,7 @@ public partial class SkyLine
         /// The codec configuration the caps of an encoded sample describe (the AVCDecoderConfigurationRecord in
         /// <c>codec_data</c>), read again only when the caps change; null when they hold none. On the streaming thread.
         /// </summary>
-        internal H264Configuration? ConfigurationOf(nint caps)
-        {
-            if (caps == _lastCaps && _configuration is not null)
-            {
-                return _configuration;
-            }
-            _lastCaps = caps;
-            if (caps == 0)
-            {
-                return _configuration;
-            }
-            var structure = Gst.CapsGetStructure(caps, 0);
-            var value = Gst.StructureGetValue(structure, "codec_data");
-            var buffer = value == 0 ? 0 : Gst.ValueGetBoxedAt(value);
-            if (buffer == 0 || !Gst.StructureGetInt(structure, "width", out var width) || !Gst.StructureGetInt(structure, "height", out var height))
-            {
-                return _configuration;
-            }
-            var parsed = H264Configuration.Parse(new BufferView(buffer).ToArray(), width, height);
-            // The same configuration in new caps is the same stream: outputs are not restarted for it.
-            if (!parsed.Equals(_configuration))
-            {
-                _configuration = parsed;
-            }
-            return _configuration;
-        }
+        internal H264Configuration? ConfigurationOf(nint caps) => _codec.Of(caps);
 
         /// <summary>Where slot 0 lies in the pipeline's time: the running time of the first frame's put moment.</summary>
         private ulong PresentationBase(long firstTimestamp)
