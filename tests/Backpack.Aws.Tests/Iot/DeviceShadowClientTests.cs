@@ -55,7 +55,7 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
         client.Statistics.Should().Match<DeviceShadowStatistics>(s => s.Connected && s.Connections == 1 && s.ChangesApplied == 1 && s.Reconnects == 0);
         var subscriptions = _broker.Log.Where(line => line.Contains($": {Thing} 1 ", StringComparison.Ordinal)).Select(line => line[(line.IndexOf($": {Thing} 1 ", StringComparison.Ordinal) + Thing.Length + 5)..]);
         subscriptions.Should().BeEquivalentTo(
-            new[] { "update/delta", "update/accepted", "update/rejected", "get/accepted", "get/rejected" }.Select(topic => $"$aws/things/{Thing}/shadow/{topic}"),
+            new[] { "update/delta", "update/accepted", "update/rejected", "get/accepted", "get/rejected", "delete/accepted" }.Select(topic => $"$aws/things/{Thing}/shadow/{topic}"),
             "the client subscribes to each topic by name (no wildcard), at QoS 1");
     }
 
@@ -150,6 +150,47 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
         var newer = new JsonObject { ["state"] = new JsonObject { ["streaming"] = false }, ["version"] = applied.Version + 10 };
         await _service.PublishAsync(ShadowResponder.Prefix(Thing, null) + "/update/delta", newer.ToJsonString());
         (await camera.NextChangeAsync()).Should().Match<DesiredStreamingChange>(c => !c.Streaming && c.Version == applied.Version + 10);
+    }
+
+    [Fact]
+    public async Task A_shadow_deleted_and_made_again_is_followed_though_its_versions_start_again()
+    {
+        var camera = new FakeCamera();
+        await using var client = new DeviceShadowClient(Options(), camera.ApplyAsync);
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = true });
+        client.Start();
+        await camera.NextChangeAsync();
+        await ShadowResponder.WaitUntilAsync(() => _service.Reported(Thing) is not null, "the report");
+
+        await _service.DeleteAsync(Thing, null, versionsStartAgain: true);
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = false });
+
+        (await camera.NextChangeAsync()).Should().Match<DesiredStreamingChange>(c => !c.Streaming && c.Version == 1 && !c.FromGet, "delete/accepted started the count again");
+    }
+
+    [Fact]
+    public async Task A_shadow_deleted_and_made_again_while_the_device_was_away_is_followed_from_the_read_at_reconnection()
+    {
+        var camera = new FakeCamera();
+        await using var client = new DeviceShadowClient(Options(), camera.ApplyAsync);
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = true });
+        for (var i = 0; i < 3; i++)
+        {
+            await _service.SetDesiredAsync(Thing, null, new JsonObject { ["note"] = i }); // versions the device has seen
+        }
+        client.Start();
+        await camera.NextChangeAsync();
+        await ShadowResponder.WaitUntilAsync(() => _service.Reported(Thing) is not null, "the report");
+
+        await _broker.KillAsync();
+        await ShadowResponder.WaitUntilAsync(() => !client.Statistics.Connected, "the client notices the lost broker");
+        await _service.DeleteAsync(Thing, null, versionsStartAgain: true); // nobody hears delete/accepted
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = false });
+        await _broker.RestartAsync();
+        await _service.ConnectAsync();
+
+        (await camera.NextChangeAsync()).Should().Match<DesiredStreamingChange>(c => !c.Streaming && c.Version == 1 && c.FromGet);
+        client.Statistics.StaleIgnored.Should().Be(0);
     }
 
     [Fact]
