@@ -357,6 +357,28 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
             .And.Contain("PrivateKeyPath is required").And.Contain("KeepAlive").And.Contain("MaxReconnectDelay");
     }
 
+    [Fact]
+    public async Task Connection_attempts_are_spaced_by_waits_that_double_from_1_s_to_60_s_each_a_random_half_to_all_of_it()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var camera = new FakeCamera();
+        await using var client = new DeviceShadowClient(Options() with { Endpoint = "localhost:1", MinReconnectDelay = TimeSpan.FromSeconds(1), MaxReconnectDelay = TimeSpan.FromSeconds(60) }, camera.ApplyAsync, timeProvider: clock);
+        client.Start();
+
+        foreach (var ceiling in new[] { 1, 2, 4, 8, 16, 32, 60, 60 })
+        {
+            await ShadowResponder.WaitUntilAsync(() => clock.PendingDelays.Count == 1, "the wait after a failed attempt");
+            var attempts = client.Statistics.ConnectAttempts;
+            var wait = clock.PendingDelays[0];
+            wait.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(ceiling / 2.0)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(ceiling));
+            clock.Advance(wait - TimeSpan.FromMilliseconds(1));
+            client.Statistics.ConnectAttempts.Should().Be(attempts, "no attempt before the wait is over");
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            await ShadowResponder.WaitUntilAsync(() => client.Statistics.ConnectAttempts == attempts + 1, "the next attempt");
+        }
+        client.Statistics.LastError.Should().Contain("nothing accepts connections");
+    }
+
     [Theory]
     [InlineData(0, 0.0, 500)]
     [InlineData(0, 0.999, 1000)]
