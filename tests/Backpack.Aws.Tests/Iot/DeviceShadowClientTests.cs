@@ -256,6 +256,7 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
         refusals[0].Message.Should().Contain(Thing).And.Contain(_broker.Endpoint).And.Contain("iot:Connect").And.Contain("retrying");
         camera.Changes.Should().BeEmpty();
         (await client.ReportAsync(new StreamingReport(false))).Should().BeFalse();
+        (string.Join('\n', logs.Lines) + statistics + client).Should().NotContain(File.ReadAllLines(stranger.PrivateKeyPath)[2], "no key material in logs, statistics or ToString");
     }
 
     [Fact]
