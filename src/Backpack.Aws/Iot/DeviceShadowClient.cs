@@ -104,11 +104,12 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         _apply = applyAsync;
         _clock = timeProvider ?? TimeProvider.System;
         _logger = ContainedLoggerFactory.Wrap(loggerFactory).CreateLogger<DeviceShadowClient>();
-        _certificate = DeviceCertificate.Load(options.CertificatePath, options.PrivateKeyPath, nameof(options));
         var roots = options.RootCaPath is { Length: > 0 } rootCa ? DeviceCertificate.LoadRoots(rootCa, nameof(options)) : null;
-        _shadows = options.ShadowNames.Count == 0
+        _certificate = DeviceCertificate.Load(options.CertificatePath, options.PrivateKeyPath, nameof(options));
+        ShadowNames = [.. options.ShadowNames ?? []]; // a copy: the options' list may change later
+        _shadows = ShadowNames.Count == 0
             ? [new FollowedShadow(null, ShadowTopics.Prefix(options.ThingName, null))]
-            : [.. options.ShadowNames.Select(name => new FollowedShadow(name, ShadowTopics.Prefix(options.ThingName, name)))];
+            : [.. ShadowNames.Select(name => new FollowedShadow(name, ShadowTopics.Prefix(options.ThingName, name)))];
         var filters = new List<string>();
         foreach (var shadow in _shadows)
         {
@@ -125,7 +126,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
     public string ThingName => _options.ThingName;
 
     /// <summary>The named shadows followed; empty for the thing's classic shadow.</summary>
-    public IReadOnlyList<string> ShadowNames => _options.ShadowNames;
+    public IReadOnlyList<string> ShadowNames { get; }
 
     /// <summary>The connection and the traffic so far.</summary>
     public DeviceShadowStatistics Statistics
@@ -182,7 +183,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
     /// <summary>The thing, the endpoint, the shadows and the connection state; never key material.</summary>
     public override string ToString() =>
         $"DeviceShadowClient(thing {_options.ThingName}, endpoint {_options.Endpoint}, client id {_options.EffectiveClientId}, " +
-        $"shadows {(_shadows[0].Name is null ? "classic" : string.Join(",", _options.ShadowNames))}, {(_connection.IsConnected ? "connected" : "not connected")})";
+        $"shadows {(_shadows[0].Name is null ? "classic" : string.Join(",", ShadowNames))}, {(_connection.IsConnected ? "connected" : "not connected")})";
 
     /// <summary>Disconnects and waits for the client's tasks to end (not when called from the callback, which cannot wait for itself). Idempotent.</summary>
     public async ValueTask DisposeAsync()
@@ -214,7 +215,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
             }
         }
         throw new ArgumentException(
-            $"This client follows {(_shadows[0].Name is null ? "the classic shadow (shadow name null)" : "the named shadows " + string.Join(", ", _options.ShadowNames))}, not '{shadowName ?? "(classic)"}'.",
+            $"This client follows {(_shadows[0].Name is null ? "the classic shadow (shadow name null)" : "the named shadows " + string.Join(", ", ShadowNames))}, not '{shadowName ?? "(classic)"}'.",
             nameof(shadowName));
     }
 
