@@ -28,4 +28,10 @@ public sealed partial class DeviceShadowClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device shadow of thing {Thing}: a {Kind} message of {Shadow} is not the documented JSON; ignored")]
     private static partial void LogMalformed(ILogger logger, string thing, string shadow, string kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device shadow of thing {Thing}: {Shadow} was deleted; the next document is followed whatever its version")]
+    private static partial void LogDeleted(ILogger logger, string thing, string shadow);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device shadow of thing {Thing}: {Shadow} read at connection has version {Version}, below the last applied {Applied}: it was deleted and made again while the device was away; following it")]
+    private static partial void LogVersionWentBack(ILogger logger, string thing, string shadow, long applied, long version);
 }

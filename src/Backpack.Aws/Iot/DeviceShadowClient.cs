@@ -15,11 +15,13 @@ namespace Backpack.Aws.Iot;
 /// <remarks>
 /// <para>
 /// At every connection it subscribes to <c>update/delta</c>, <c>update/accepted</c>, <c>update/rejected</c>,
-/// <c>get/accepted</c> and <c>get/rejected</c> of each shadow (no wildcards, as AWS advises), asks for the whole shadow
+/// <c>get/accepted</c>, <c>get/rejected</c> and <c>delete/accepted</c> of each shadow (no wildcards, as AWS advises), asks for the whole shadow
 /// (<c>get</c>, so a change made while the device was offline is applied) and publishes the last report. A change of
 /// <c>desired.streaming</c> (from <c>get/accepted</c> or <c>update/delta</c>) is handed to the callback given at
 /// construction, which starts or stops the camera's stream and returns the report to publish. A document whose
-/// <c>version</c> is not above the last one applied is ignored, so a late or replayed delta never undoes a newer change.
+/// <c>version</c> is not above the last one applied is ignored, so a late or replayed delta never undoes a newer change;
+/// only a deleted shadow (<c>delete/accepted</c>, or a lower version in the whole shadow read at connection) starts the
+/// count again, as a shadow made again after 48 hours counts its versions from 0.
 /// </para>
 /// <para>
 /// The callback runs on the client's own task, never on MQTT's, one change at a time in the order they came; a
@@ -102,11 +104,12 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
         _apply = applyAsync;
         _clock = timeProvider ?? TimeProvider.System;
         _logger = ContainedLoggerFactory.Wrap(loggerFactory).CreateLogger<DeviceShadowClient>();
-        _certificate = DeviceCertificate.Load(options.CertificatePath, options.PrivateKeyPath, nameof(options));
         var roots = options.RootCaPath is { Length: > 0 } rootCa ? DeviceCertificate.LoadRoots(rootCa, nameof(options)) : null;
-        _shadows = options.ShadowNames.Count == 0
+        _certificate = DeviceCertificate.Load(options.CertificatePath, options.PrivateKeyPath, nameof(options));
+        ShadowNames = [.. options.ShadowNames ?? []]; // a copy: the options' list may change later
+        _shadows = ShadowNames.Count == 0
             ? [new FollowedShadow(null, ShadowTopics.Prefix(options.ThingName, null))]
-            : [.. options.ShadowNames.Select(name => new FollowedShadow(name, ShadowTopics.Prefix(options.ThingName, name)))];
+            : [.. ShadowNames.Select(name => new FollowedShadow(name, ShadowTopics.Prefix(options.ThingName, name)))];
         var filters = new List<string>();
         foreach (var shadow in _shadows)
         {
@@ -123,7 +126,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
     public string ThingName => _options.ThingName;
 
     /// <summary>The named shadows followed; empty for the thing's classic shadow.</summary>
-    public IReadOnlyList<string> ShadowNames => _options.ShadowNames;
+    public IReadOnlyList<string> ShadowNames { get; }
 
     /// <summary>The connection and the traffic so far.</summary>
     public DeviceShadowStatistics Statistics
@@ -180,7 +183,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
     /// <summary>The thing, the endpoint, the shadows and the connection state; never key material.</summary>
     public override string ToString() =>
         $"DeviceShadowClient(thing {_options.ThingName}, endpoint {_options.Endpoint}, client id {_options.EffectiveClientId}, " +
-        $"shadows {(_shadows[0].Name is null ? "classic" : string.Join(",", _options.ShadowNames))}, {(_connection.IsConnected ? "connected" : "not connected")})";
+        $"shadows {(_shadows[0].Name is null ? "classic" : string.Join(",", ShadowNames))}, {(_connection.IsConnected ? "connected" : "not connected")})";
 
     /// <summary>Disconnects and waits for the client's tasks to end (not when called from the callback, which cannot wait for itself). Idempotent.</summary>
     public async ValueTask DisposeAsync()
@@ -212,7 +215,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
             }
         }
         throw new ArgumentException(
-            $"This client follows {(_shadows[0].Name is null ? "the classic shadow (shadow name null)" : "the named shadows " + string.Join(", ", _options.ShadowNames))}, not '{shadowName ?? "(classic)"}'.",
+            $"This client follows {(_shadows[0].Name is null ? "the classic shadow (shadow name null)" : "the named shadows " + string.Join(", ", ShadowNames))}, not '{shadowName ?? "(classic)"}'.",
             nameof(shadowName));
     }
 
@@ -251,6 +254,7 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
     /// <summary>At every connection: ask for each whole shadow, then report what is known.</summary>
     private async Task OnConnectedAsync(CancellationToken cancellationToken)
     {
+        _inbox.Writer.TryWrite((ShadowTopics.ConnectedMark, []));
         foreach (var shadow in _shadows)
         {
             await _connection.PublishAsync(shadow.Prefix + ShadowTopics.Get, [], cancellationToken).ConfigureAwait(false);
@@ -306,6 +310,15 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
     {
         await foreach (var (topic, payload) in _inbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (topic.Length == 0)
+            {
+                foreach (var shadow in _shadows)
+                {
+                    shadow.AwaitingGet = true;
+                    shadow.DeltaSinceConnect = false;
+                }
+                continue;
+            }
             if (!_topics.TryGetValue(topic, out var route))
             {
                 continue;
@@ -334,6 +347,8 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
             case Topic.GetRejected or Topic.UpdateRejected when ShadowDocuments.ParseError(payload) is { } error:
                 if (kind == Topic.GetRejected && error.Code == 404)
                 {
+                    shadow.Version = long.MinValue; // none exists: whatever is made next is new
+                    shadow.AwaitingGet = false;
                     LogNoShadow(_logger, _options.ThingName, shadow.Describe);
                     break;
                 }
@@ -345,6 +360,10 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
                 RecordError(what, null);
                 LogRejected(_logger, _options.ThingName, what);
                 break;
+            case Topic.DeleteAccepted:
+                shadow.Version = long.MinValue; // a shadow made again later may count its versions from 0 again
+                LogDeleted(_logger, _options.ThingName, shadow.Describe);
+                break;
             case Topic.UpdateAccepted:
                 break; // acknowledged reports are counted at PUBACK; the accepted document adds nothing the client needs
             default:
@@ -355,11 +374,28 @@ public sealed partial class DeviceShadowClient : IAsyncDisposable, IDisposable
 
     private async Task ConsiderAsync(FollowedShadow shadow, long version, System.Text.Json.JsonElement? desired, bool fromGet, bool ownReport, CancellationToken cancellationToken)
     {
+        var firstGet = fromGet && shadow.AwaitingGet;
+        if (fromGet)
+        {
+            shadow.AwaitingGet = false;
+        }
+        else
+        {
+            shadow.DeltaSinceConnect = true;
+        }
         if (version <= shadow.Version)
         {
-            Interlocked.Increment(ref _stale);
-            LogStale(_logger, _options.ThingName, shadow.Describe, version, shadow.Version);
-            return;
+            if (firstGet && !shadow.DeltaSinceConnect && version < shadow.Version)
+            {
+                // The whole shadow read at connection is the current one: a lower version means it was deleted and made again.
+                LogVersionWentBack(_logger, _options.ThingName, shadow.Describe, shadow.Version, version);
+            }
+            else
+            {
+                Interlocked.Increment(ref _stale);
+                LogStale(_logger, _options.ThingName, shadow.Describe, version, shadow.Version);
+                return;
+            }
         }
         shadow.Version = version;
         if (ShadowDocuments.IsMistyped(desired))

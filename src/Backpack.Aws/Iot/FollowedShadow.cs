@@ -12,6 +12,12 @@ internal sealed class FollowedShadow(string? name, string prefix)
     // Read and written by the dispatch task only.
     internal long Version { get; set; } = long.MinValue;
 
+    // Since the last connection: no get answer yet; a delta came. The first get answer may then set the version back
+    // (the shadow was deleted and made again while the device was away, and its versions start again).
+    internal bool AwaitingGet { get; set; }
+
+    internal bool DeltaSinceConnect { get; set; }
+
     // Written by the dispatch task only, read by any thread (AppliedStreaming): -1 none yet, 0 false, 1 true.
     private int _applied = -1;
 

@@ -14,7 +14,11 @@ internal static class ShadowTopics
         ("/update/rejected", Topic.UpdateRejected),
         ("/get/accepted", Topic.GetAccepted),
         ("/get/rejected", Topic.GetRejected),
+        ("/delete/accepted", Topic.DeleteAccepted),
     ];
+
+    /// <summary>Not a topic: the mark the client queues at each connection, before asking for the shadows.</summary>
+    internal const string ConnectedMark = "";
 
     /// <summary><c>$aws/things/{thing}/shadow</c>, or <c>$aws/things/{thing}/shadow/name/{shadow}</c> for a named shadow.</summary>
     internal static string Prefix(string thing, string? shadow) =>
@@ -29,4 +33,5 @@ internal enum Topic
     UpdateRejected,
     GetAccepted,
     GetRejected,
+    DeleteAccepted,
 }

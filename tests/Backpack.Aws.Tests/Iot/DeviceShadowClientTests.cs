@@ -55,7 +55,7 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
         client.Statistics.Should().Match<DeviceShadowStatistics>(s => s.Connected && s.Connections == 1 && s.ChangesApplied == 1 && s.Reconnects == 0);
         var subscriptions = _broker.Log.Where(line => line.Contains($": {Thing} 1 ", StringComparison.Ordinal)).Select(line => line[(line.IndexOf($": {Thing} 1 ", StringComparison.Ordinal) + Thing.Length + 5)..]);
         subscriptions.Should().BeEquivalentTo(
-            new[] { "update/delta", "update/accepted", "update/rejected", "get/accepted", "get/rejected" }.Select(topic => $"$aws/things/{Thing}/shadow/{topic}"),
+            new[] { "update/delta", "update/accepted", "update/rejected", "get/accepted", "get/rejected", "delete/accepted" }.Select(topic => $"$aws/things/{Thing}/shadow/{topic}"),
             "the client subscribes to each topic by name (no wildcard), at QoS 1");
     }
 
@@ -153,31 +153,83 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_shadow_deleted_and_made_again_is_followed_though_its_versions_start_again()
+    {
+        var camera = new FakeCamera();
+        await using var client = new DeviceShadowClient(Options(), camera.ApplyAsync);
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = true });
+        client.Start();
+        await camera.NextChangeAsync();
+        await ShadowResponder.WaitUntilAsync(() => _service.Reported(Thing) is not null, "the report");
+
+        await _service.DeleteAsync(Thing, null, versionsStartAgain: true);
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = false });
+
+        (await camera.NextChangeAsync()).Should().Match<DesiredStreamingChange>(c => !c.Streaming && c.Version == 1 && !c.FromGet, "delete/accepted started the count again");
+    }
+
+    [Fact]
+    public async Task A_shadow_deleted_and_made_again_while_the_device_was_away_is_followed_from_the_read_at_reconnection()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var camera = new FakeCamera();
+        await using var client = new DeviceShadowClient(Options(), camera.ApplyAsync, timeProvider: clock);
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = true });
+        for (var i = 0; i < 3; i++)
+        {
+            await _service.SetDesiredAsync(Thing, null, new JsonObject { ["note"] = i }); // versions the device has seen
+        }
+        client.Start();
+        await camera.NextChangeAsync();
+        await ShadowResponder.WaitUntilAsync(() => _service.Reported(Thing) is not null, "the report");
+
+        await _broker.KillAsync();
+        await ShadowResponder.WaitUntilAsync(() => !client.Statistics.Connected, "the client notices the lost broker");
+        await _service.DeleteAsync(Thing, null, versionsStartAgain: true); // nobody hears delete/accepted
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = false });
+        await _broker.RestartAsync();
+        await _service.ConnectAsync();
+        await AdvanceToNextAttemptAsync(client, clock);
+
+        (await camera.NextChangeAsync()).Should().Match<DesiredStreamingChange>(c => !c.Streaming && c.Version == 1 && c.FromGet);
+        client.Statistics.StaleIgnored.Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_lost_broker_is_reconnected_with_back_off_the_camera_keeps_its_state_and_the_shadow_is_read_again()
     {
+        // The back-off runs on a manual clock, so the client comes back only once the broker and the shadow service are.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         var logs = new CapturingLoggerFactory();
         var camera = new FakeCamera();
-        await using var client = new DeviceShadowClient(Options() with { MinReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromMilliseconds(400) }, camera.ApplyAsync, logs);
+        await using var client = new DeviceShadowClient(Options() with { MinReconnectDelay = TimeSpan.FromSeconds(1), MaxReconnectDelay = TimeSpan.FromSeconds(60) }, camera.ApplyAsync, logs, clock);
         await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = true });
         client.Start();
         await camera.NextChangeAsync();
 
         await _broker.KillAsync();
         await ShadowResponder.WaitUntilAsync(() => !client.Statistics.Connected, "the client notices the lost broker");
-        await ShadowResponder.WaitUntilAsync(() => client.Statistics.ConnectAttempts >= 4, "retries while the broker is down");
+        var waits = new List<TimeSpan>();
+        for (var retry = 0; retry < 3; retry++)
+        {
+            waits.Add(await AdvanceToNextAttemptAsync(client, clock));
+        }
+        waits.Should().BeInAscendingOrder("the waits grow while the broker stays away");
+        waits[0].Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.5)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(1));
         client.AppliedStreaming().Should().BeTrue("the camera keeps its last state while the broker is away");
         await _broker.RestartAsync();
         await _service.ConnectAsync();
-        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = false }); // while the client may not be back yet
+        await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = false }); // while the client is away
+        await AdvanceToNextAttemptAsync(client, clock);
 
         await ShadowResponder.WaitUntilAsync(() => client.Statistics.Connections == 2, "the reconnection");
-        (await camera.NextChangeAsync()).Streaming.Should().BeFalse("the change made while it was away is applied, from the delta or the shadow read again");
-        await ShadowResponder.WaitUntilAsync(() => _service.Gets(Thing) == 2, "the shadow read again at reconnection");
+        (await camera.NextChangeAsync()).Should().Match<DesiredStreamingChange>(c => !c.Streaming && c.FromGet, "the change made while it was away comes with the shadow read again");
+        _service.Gets(Thing).Should().Be(2);
         await _service.SetDesiredAsync(Thing, null, new JsonObject { ["streaming"] = true });
         (await camera.NextChangeAsync()).Should().Match<DesiredStreamingChange>(c => c.Streaming && !c.FromGet, "the delta subscription was made again");
         client.Statistics.Reconnects.Should().Be(1);
         logs.Lines.Should().Contain(line => line.Contains("was lost", StringComparison.Ordinal) && line.Contains(Thing, StringComparison.Ordinal));
-        logs.Lines.Count(line => line.Contains("connecting to", StringComparison.Ordinal) && line.Contains("failed", StringComparison.Ordinal)).Should().BeGreaterThanOrEqualTo(3);
+        logs.Lines.Count(line => line.Contains("connecting to", StringComparison.Ordinal) && line.Contains("nothing accepts connections", StringComparison.Ordinal)).Should().Be(3);
     }
 
     [Fact]
@@ -204,6 +256,7 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
         refusals[0].Message.Should().Contain(Thing).And.Contain(_broker.Endpoint).And.Contain("iot:Connect").And.Contain("retrying");
         camera.Changes.Should().BeEmpty();
         (await client.ReportAsync(new StreamingReport(false))).Should().BeFalse();
+        (string.Join('\n', logs.Lines) + statistics + client).Should().NotContain(File.ReadAllLines(stranger.PrivateKeyPath)[2], "no key material in logs, statistics or ToString");
     }
 
     [Fact]
@@ -316,6 +369,28 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
             .And.Contain("PrivateKeyPath is required").And.Contain("KeepAlive").And.Contain("MaxReconnectDelay");
     }
 
+    [Fact]
+    public async Task Connection_attempts_are_spaced_by_waits_that_double_from_1_s_to_60_s_each_a_random_half_to_all_of_it()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var camera = new FakeCamera();
+        await using var client = new DeviceShadowClient(Options() with { Endpoint = "localhost:1", MinReconnectDelay = TimeSpan.FromSeconds(1), MaxReconnectDelay = TimeSpan.FromSeconds(60) }, camera.ApplyAsync, timeProvider: clock);
+        client.Start();
+
+        foreach (var ceiling in new[] { 1, 2, 4, 8, 16, 32, 60, 60 })
+        {
+            await ShadowResponder.WaitUntilAsync(() => clock.PendingDelays.Count == 1, "the wait after a failed attempt");
+            var attempts = client.Statistics.ConnectAttempts;
+            var wait = clock.PendingDelays[0];
+            wait.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(ceiling / 2.0)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(ceiling));
+            clock.Advance(wait - TimeSpan.FromMilliseconds(1));
+            client.Statistics.ConnectAttempts.Should().Be(attempts, "no attempt before the wait is over");
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+            await ShadowResponder.WaitUntilAsync(() => client.Statistics.ConnectAttempts == attempts + 1, "the next attempt");
+        }
+        client.Statistics.LastError.Should().Contain("nothing accepts connections");
+    }
+
     [Theory]
     [InlineData(0, 0.0, 500)]
     [InlineData(0, 0.999, 1000)]
@@ -339,6 +414,21 @@ public sealed class DeviceShadowClientTests : IAsyncLifetime, IDisposable
         var json = System.Text.Encoding.UTF8.GetString(ShadowDocuments.ReportRequest(new StreamingReport(true, 14.5, since), "bp-1"));
 
         json.Should().Be($$$"""{"state":{"reported":{"streaming":true,"fps":14.5,"since":{{{since.ToUnixTimeSeconds()}}},"lastError":null}},"clientToken":"bp-1"}""");
+    }
+
+    /// <summary>
+    /// Waits until the client waits out its back-off, ends that wait, and waits for the outcome of the attempt it starts
+    /// (connected, or failed and waiting again); returns the wait.
+    /// </summary>
+    private static async Task<TimeSpan> AdvanceToNextAttemptAsync(DeviceShadowClient client, ManualClock clock)
+    {
+        await ShadowResponder.WaitUntilAsync(() => clock.PendingDelays.Count == 1, "the client's back-off");
+        var attempts = client.Statistics.ConnectAttempts;
+        var wait = clock.PendingDelays[0];
+        clock.Advance(wait);
+        await ShadowResponder.WaitUntilAsync(
+            () => client.Statistics.ConnectAttempts > attempts && (client.Statistics.Connected || clock.PendingDelays.Count == 1), "the outcome of the next attempt");
+        return wait;
     }
 
     private DeviceShadowClientOptions Options() => new()

@@ -85,6 +85,35 @@ internal sealed class ShadowResponder : IAsyncDisposable
         await done.Task;
     }
 
+    /// <summary>
+    /// Deletes a shadow and publishes <c>delete/accepted</c>. With <paramref name="versionsStartAgain"/>, a shadow made
+    /// later counts from version 0 again, as AWS does once a shadow has been deleted for more than 48 hours.
+    /// </summary>
+    public async Task DeleteAsync(string thing, string? shadow, bool versionsStartAgain)
+    {
+        long version;
+        lock (_gate)
+        {
+            var document = _documents[Key(thing, shadow)];
+            version = document.Version;
+            document.Desired.Clear();
+            document.Reported.Clear();
+            document.Deleted = true;
+            if (versionsStartAgain)
+            {
+                document.Version = 0;
+            }
+        }
+        try
+        {
+            await PublishAsync(Prefix(thing, shadow) + "/delete/accepted", new JsonObject { ["version"] = version, ["timestamp"] = Now() }.ToJsonString());
+        }
+        catch (MQTTnet.Exceptions.MqttClientNotConnectedException)
+        {
+            // the broker is away: nobody hears of the deletion
+        }
+    }
+
     /// <summary>Publishes any message, as the service (or a replaying broker) could.</summary>
     public async Task PublishAsync(string topic, string payload) =>
         await _mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
@@ -94,7 +123,7 @@ internal sealed class ShadowResponder : IAsyncDisposable
     {
         lock (_gate)
         {
-            return _documents.TryGetValue(Key(thing, shadow), out var document) ? document.Snapshot(withDelta: true) : null;
+            return _documents.TryGetValue(Key(thing, shadow), out var document) && !document.Deleted ? document.Snapshot(withDelta: true) : null;
         }
     }
 
@@ -187,7 +216,7 @@ internal sealed class ShadowResponder : IAsyncDisposable
         var token = payload.Length > 0 ? JsonNode.Parse(payload)?["clientToken"]?.GetValue<string>() : null;
         lock (_gate)
         {
-            if (!_documents.TryGetValue(key, out var document))
+            if (!_documents.TryGetValue(key, out var document) || document.Deleted)
             {
                 return [(prefix + "/get/rejected", Error(404, $"No shadow exists with name: '{key}'", token))];
             }
@@ -218,6 +247,7 @@ internal sealed class ShadowResponder : IAsyncDisposable
             {
                 document = _documents[key] = new ShadowDocument();
             }
+            document.Deleted = false;
             if (request["version"] is JsonValue version && version.GetValue<long>() != document.Version)
             {
                 return [(prefix + "/update/rejected", Error(409, "Version conflict", token))];
@@ -350,6 +380,9 @@ internal sealed class ShadowResponder : IAsyncDisposable
         public JsonObject Reported { get; } = [];
 
         public long Version { get; set; }
+
+        /// <summary>Deleted: get answers 404 until an update makes it again (with the version kept, or from 0).</summary>
+        public bool Deleted { get; set; }
 
         public Dictionary<string, long> Timestamps(string section) => section == "desired" ? _desiredTimes : _reportedTimes;
 
