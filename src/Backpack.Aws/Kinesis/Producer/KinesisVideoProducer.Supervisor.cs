@@ -533,7 +533,7 @@ internal sealed partial class KinesisVideoProducer
                     idleSince = _clock.GetTimestamp();
                     continue;
                 }
-                _wake.Wait(TimeSpan.FromMilliseconds(500), token);
+                WaitForSenderWake(TimeSpan.FromMilliseconds(500));
             }
         }
         finally

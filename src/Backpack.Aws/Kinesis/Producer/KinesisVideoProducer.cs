@@ -34,6 +34,10 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+
+    /// <summary>The sending thread's wake-up: a flag and a monitor, which wait without spinning or registering a token each time.</summary>
+    private readonly object _senderSignal = new();
+    private bool _senderWoken;
     private readonly ProducerCounters _counters = new();
     private readonly long _fragmentMilliseconds;
     private readonly long _keyFrameRequestMilliseconds;
@@ -354,11 +358,33 @@ internal sealed partial class KinesisVideoProducer : IAsyncDisposable
         }
     }
 
+    /// <summary>Wakes the supervisor (between sessions) and the sending thread (in a session): there is something new to look at.</summary>
     private void WakeSenderLocked()
     {
         if (_wake.CurrentCount == 0)
         {
             _wake.Release();
+        }
+        lock (_senderSignal)
+        {
+            _senderWoken = true;
+            Monitor.Pulse(_senderSignal);
+        }
+    }
+
+    /// <summary>
+    /// The sending thread waits for <see cref="WakeSenderLocked"/> or <paramref name="timeout"/>; a wake that came while
+    /// it was busy returns at once. A session's end (a stop, the watchdog) wakes it through <see cref="WakeSenderLocked"/>.
+    /// </summary>
+    private void WaitForSenderWake(TimeSpan timeout)
+    {
+        lock (_senderSignal)
+        {
+            if (!_senderWoken)
+            {
+                Monitor.Wait(_senderSignal, timeout);
+            }
+            _senderWoken = false;
         }
     }
 
