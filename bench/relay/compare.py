@@ -2,7 +2,8 @@
 """The relay benchmarks of issue 12 section 6: `backpack relay` against the AWS sample's pipeline, side by side in one run.
 
 Four independent RTSP cameras (tests/Backpack.Streaming.Tests/Cameras/camera_server.py, one process per camera, each
-serving the same cached 1280x720 15 fps H.264 clip without re-encoding, key frames every 2 s, looping), and for every
+serving the same cached 1280x720 15 fps H.264 clip without re-encoding, key frames every 2 s; the clip outlasts a run,
+90 s by default, since camera_server.py's loop ends its clients' streams), and for every
 relay run a fresh local Kinesis endpoint (bench/KvsEndpoint, its own process, never measured; the streams cam-1..cam-N
 exist in it). Then, in each round (the order alternates between rounds):
   reference    the AWS sample's per-camera pipeline, rtspsrc ! rtph264depay ! h264parse ! avdec_h264 ! videoconvert !
@@ -32,6 +33,7 @@ ended on exit, on an error, on Ctrl+C and on SIGTERM.
 import argparse
 import importlib.util
 import json
+import math
 import os
 import re
 import shutil
@@ -61,7 +63,7 @@ def _kvs_compare():
 kvs = _kvs_compare()
 CAMERA_SERVER = os.path.join(ROOT, "tests", "Backpack.Streaming.Tests", "Cameras", "camera_server.py")
 WIDTH, HEIGHT, FPS = 1280, 720, 15
-CLIP = os.path.join(ROOT, "artifacts", "relay-bench", f"clip-{WIDTH}x{HEIGHT}-{FPS}fps-30s-key2s.mp4")
+CLIP_DIR = os.path.join(ROOT, "artifacts", "relay-bench")
 GOALS = {"annotate": 0.5, "passthrough": 0.05, "rss_mib_per_camera": 64, "realtime": 0.01}
 
 # Every process this script starts; all of them are ended on the way out, whatever the way.
@@ -100,18 +102,24 @@ def on_sigterm(*_):
     raise SystemExit(143)
 
 
-def make_clip():
-    """The cameras' clip, made once and cached: ~30 s of moving SMPTE bars, H.264 High, key frame every 30 frames."""
-    if os.path.exists(CLIP):
-        return
-    os.makedirs(os.path.dirname(CLIP), exist_ok=True)
-    partial = CLIP + ".partial.mp4"
-    print(f"making the cameras' clip {os.path.relpath(CLIP, ROOT)} (once)...", flush=True)
-    subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=450", "pattern=smpte", "horizontal-speed=3", "!",
+def make_clip(seconds):
+    """The cameras' clip, made once per length and cached: moving SMPTE bars, H.264 High at 2.5 Mbit/s, a key frame every 30
+    frames (2 s). On this content the reference pipeline costs about what the issue says (~0.35-0.4 CPU-s per camera-second).
+
+    The clip must outlast every run: camera_server.py's loop does not hold at the end of the clip, its clients get EOS
+    (the relay then reconnects, losing ~1 s, and a reference chain stops), so one loop in a window measures reconnections."""
+    clip = os.path.join(CLIP_DIR, f"clip-{WIDTH}x{HEIGHT}-{FPS}fps-{seconds}s-key2s.mp4")
+    if os.path.exists(clip):
+        return clip
+    os.makedirs(CLIP_DIR, exist_ok=True)
+    partial = clip + ".partial.mp4"
+    print(f"making the cameras' clip {os.path.relpath(clip, ROOT)} (once)...", flush=True)
+    subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", f"num-buffers={seconds * FPS}", "pattern=smpte", "horizontal-speed=3", "!",
                     f"video/x-raw,format=I420,width={WIDTH},height={HEIGHT},framerate={FPS}/1", "!",
                     "x264enc", "key-int-max=30", "speed-preset=veryfast", "bitrate=2500", "!", "video/x-h264,profile=high", "!",
                     "h264parse", "!", "mp4mux", "!", "filesink", f"location={partial}"], check=True)
-    os.replace(partial, CLIP)
+    os.replace(partial, clip)
+    return clip
 
 
 def free_port():
@@ -120,11 +128,11 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_camera(index):
+def start_camera(index, clip):
     """One camera_server.py on a free port; returns its rtsp:// URL."""
     for _ in range(5):
         port = free_port()
-        camera = spawn(["/usr/bin/python3", CAMERA_SERVER, "--port", str(port), "--mount", "/camera", "--clip", CLIP],
+        camera = spawn(["/usr/bin/python3", CAMERA_SERVER, "--port", str(port), "--mount", "/camera", "--clip", clip],
                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = camera.stdout.readline()
         if line.startswith("listening on"):
@@ -317,15 +325,16 @@ def main():
     signal.signal(signal.SIGTERM, on_sigterm)
 
     kvs.build()
-    make_clip()
+    # Every run starts its own client, so its own media from the clip's start: the clip outlasts settle + window.
+    clip = make_clip(30 * math.ceil((args.settle + max(args.window, args.base_window) + 20) / 30))
     workdir = tempfile.mkdtemp(prefix="relay-bench-")
     rows = {"reference": [], "annotate": [], "passthrough": []}
     runs = {"annotate": [], "passthrough": []}
     base = None
     try:
-        urls = [start_camera(index) for index in range(1, args.cameras + 1)]
+        urls = [start_camera(index, clip) for index in range(1, args.cameras + 1)]
         print(f"machine: {os.cpu_count()} cores, load average {kvs.load()} at start (a shared machine: other work may run beside); "
-              f"{args.cameras} cameras ({', '.join(urls)}) serving {os.path.relpath(CLIP, ROOT)}, {WIDTH}x{HEIGHT}@{FPS}; "
+              f"{args.cameras} cameras ({', '.join(urls)}) serving {os.path.relpath(clip, ROOT)}, {WIDTH}x{HEIGHT}@{FPS}; "
               f"settle {args.settle:g} s, window {args.window:g} s", flush=True)
         for number in range(1, args.rounds + 1):
             order = ("reference", "annotate", "passthrough") if number % 2 == 1 else ("passthrough", "annotate", "reference")
