@@ -401,5 +401,8 @@ def main():
 if __name__ == "__main__":
     try:
         sys.exit(main())
+    except KeyboardInterrupt:
+        print("interrupted: every process this script started is ended", file=sys.stderr)
+        sys.exit(130)
     finally:
         end_all()
