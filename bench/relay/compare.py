@@ -24,11 +24,15 @@ lines (statusSeconds 1): per camera frames in/out over the window (out within 1 
 camera's 15 fps; fragments persisted (relay's count and the endpoint's). Once per run of the script, a relay with one
 camera (annotate, --base-window s) gives the process's base RSS. The CPU of the cameras and endpoints is not counted
 (they run the same in every run, but they share the machine).
+Prints the ratios against the issue's goals: CPU per camera-second against the reference's (annotate <= 0.5,
+passthrough <= 0.05; the same ratio per frame that reached a sink is printed beside it, the fair one when the reference
+falls behind on a busy machine), RSS per camera = max RSS / cameras <= 64 MB (MiB, as bench/kvs/compare.py counts
+kvssink's 512 MB), real time (frames out within 1 % of frames in over the window, every camera).
 
 Run from the repository root with Debian's Python (it builds what it runs, like bench/kvs/compare.py):
     /usr/bin/python3 bench/relay/compare.py [--rounds 1] [--window 60] [--cameras 4] [--settle 10] [--base-window 20]
-A smoke run: --window 20 --cameras 2 --base-window 0. The default run takes about 5 minutes. Every process it starts is
-ended on exit, on an error, on Ctrl+C and on SIGTERM.
+A smoke run: --window 20 --cameras 2 --base-window 0 (~1.5 min). The default run takes about 4.5 minutes (plus ~30 s
+the first time, for the clip). Every process it starts is ended on exit, on an error, on Ctrl+C and on SIGTERM.
 """
 import argparse
 import importlib.util
