@@ -97,6 +97,22 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
     }
 
     private long _unitsDelivered;
+    private long _unitClockBase;
+    private ulong? _unitPtsBase;
+
+    /// <summary>
+    /// On the units' thread: the clock timestamp of a unit from its presentation time, anchored at the first unit's
+    /// arrival (again if time goes back), so that units keep the camera's cadence rather than the network's bursts.
+    /// </summary>
+    internal long UnitTimestamp(ulong pts, long now, long frequency)
+    {
+        if (_unitPtsBase is not { } ptsBase || pts < ptsBase)
+        {
+            _unitPtsBase = ptsBase = pts;
+            _unitClockBase = now;
+        }
+        return _unitClockBase + (long)((Int128)(pts - ptsBase) * frequency / 1_000_000_000);
+    }
 
     /// <summary>Counts a unit it delivered; returns how many it delivered so far (1 for its first).</summary>
     internal long CountUnit() => Interlocked.Increment(ref _unitsDelivered);

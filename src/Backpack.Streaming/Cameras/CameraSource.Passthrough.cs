@@ -107,7 +107,7 @@ public sealed partial class CameraSource
             return;
         }
         var unit = _unitPool.TryDequeue(out var pooled) ? pooled : new EncodedFrame();
-        var now = _clock.GetTimestamp();
+        var now = connection.UnitTimestamp(pipelineTime, _clock.GetTimestamp(), _clock.TimestampFrequency);
         unit.Fill(data, isKeyFrame, now, duration, _wallAnchor + _clock.GetElapsedTime(_monoAnchor, now), _unitSequence++, configuration, pipelineTime);
         unit.Hold(1);
         try

@@ -80,7 +80,7 @@ public sealed class CameraSourceOptions
     public bool FileAtOwnRate { get; set; } = true;
 
     /// <summary>
-    /// Whether the camera's own H.264 also leaves the pipeline as it is, so that <see cref="SkyLines.SkyLine.StartPassthrough(CameraSource)"/>
+    /// Whether the camera's own H.264 also leaves the pipeline as it is, so that <see cref="SkyLines.SkyLine.StartPassthrough"/>
     /// can send it to a SkyLine's outputs without decoding or encoding it (RTSP cameras only; default false). Frames are
     /// decoded only when something reads them.
     /// </summary>

@@ -22,6 +22,10 @@ public partial class SkyLine
     /// you like (before or after). While it runs, <see cref="Put(BgrFrame)"/> returns false (nothing can be drawn).
     /// </summary>
     /// <param name="camera">The camera whose units go through; it stays the caller's to start and dispose.</param>
+    /// <param name="drawWhenReEncoding">
+    /// Draws on each frame once the stream is re-encoded (see the remarks), on a thread-pool thread, such as a timestamp;
+    /// null to draw nothing. Never called while the camera's units pass through.
+    /// </param>
     /// <remarks>
     /// <para>
     /// The SkyLine is <see cref="SkyLineState.Streaming"/> at once (an RTSP mount is served); each output's stream begins
@@ -42,10 +46,7 @@ public partial class SkyLine
     /// <exception cref="ArgumentException">The camera was not made with <see cref="CameraSourceOptions.Passthrough"/>.</exception>
     /// <exception cref="InvalidOperationException">The SkyLine is streaming or warming up already; stop it first.</exception>
     /// <exception cref="ObjectDisposedException">The SkyLine was disposed.</exception>
-    public void StartPassthrough(CameraSource camera) => StartPassthrough(camera, drawWhenReEncoding: null);
-
-    /// <summary>As <see cref="StartPassthrough(CameraSource)"/>; <paramref name="drawWhenReEncoding"/> draws on each frame once the stream is re-encoded (the relay stamps them).</summary>
-    internal void StartPassthrough(CameraSource camera, Action<BgrFrame>? drawWhenReEncoding)
+    public void StartPassthrough(CameraSource camera, Action<BgrFrame>? drawWhenReEncoding = null)
     {
         ArgumentNullException.ThrowIfNull(camera);
         if (!camera.IsPassthrough)
