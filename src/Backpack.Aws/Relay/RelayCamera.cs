@@ -247,7 +247,9 @@ internal sealed partial class RelayCamera : IAsyncDisposable
                 Source = _plan.Source,
                 Width = _plan.Width,
                 Height = _plan.Height,
-                FrameRate = _plan.Fps,
+                // Passing through, a re-encoding keeps the configured rate on the SkyLine's timeline; a rate ceiling in the
+                // camera's pipeline would refuse a camera slower than it (videorate drop-only cannot make frames up).
+                FrameRate = passthrough ? null : _plan.Fps,
                 RtspTransport = _plan.UseTcp ? RtspTransports.Tcp : RtspTransports.Udp,
                 UserName = _plan.User,
                 Password = _plan.Password,

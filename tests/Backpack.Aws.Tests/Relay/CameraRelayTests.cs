@@ -155,6 +155,31 @@ public sealed class CameraRelayTests(ITestOutputHelper output) : IAsyncLifetime,
         _logs.Entries.Should().NotContain(entry => entry.Message.Contains("through x264enc", StringComparison.Ordinal), "nothing was encoded");
     }
 
+    [Fact]
+    public async Task A_passthrough_camera_whose_key_frames_are_12_s_apart_is_re_encoded_at_the_configured_size_with_one_warning_that_says_why()
+    {
+        using var camera = Backpack.Streaming.Tests.Cameras.CameraServer.Start(Backpack.Streaming.Tests.Cameras.CameraClips.SparseKeyFrames);
+        var options = Options(enabled: true);
+        options.Cameras = [new RelayCameraOptions { Name = "dock-1", Source = camera.Url, Video = new RelayVideoOptions { Mode = RelayMode.Passthrough } }];
+        await using var relay = new CameraRelay(options, _pki.Directory, _logs);
+        await relay.StartAsync();
+        // Passed through until 10 s without a key frame tell the stream cannot go; re-encoded with 1 s key frames from then on.
+        await LocalKinesisVideoEndpoint.WaitUntilAsync(
+            () => _kinesis.Stream("dock-1").UniqueFragments.Count(fragment => fragment.Persisted && fragment.FrameCount == 15) >= 2,
+            TimeSpan.FromSeconds(40), "two 1 s fragments of the re-encoded stream (15 fps)");
+        var status = relay.Status().Single();
+        await relay.DisposeAsync();
+
+        _logs.Entries.Where(entry => entry.Level == Microsoft.Extensions.Logging.LogLevel.Warning && entry.Message.Contains("as it is", StringComparison.Ordinal))
+            .Should().ContainSingle(string.Join('\n', _logs.Lines)).Which.Message.Should().Contain("10 s fragment limit of Kinesis Video Streams");
+        _logs.Entries.Should().Contain(entry => entry.Message.Contains("re-encoding it at 320x240@15", StringComparison.Ordinal));
+        _kinesis.Violations.Should().BeEmpty();
+        _kinesis.Stream("dock-1").UniqueFragments.Should().OnlyContain(fragment => fragment.Persisted && fragment.StartsWithKeyFrame);
+        SessionsOf("dock-1").Should().HaveCountGreaterThanOrEqualTo(2, "the re-encoded stream has a configuration of its own: a new Kinesis session");
+        status.SkyLine.Should().Be(Backpack.Streaming.SkyLines.SkyLineState.Streaming);
+        status.FramesOut.Should().BeGreaterThan(0);
+    }
+
     private static string ClipStream() =>
         Ffprobe(["-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,profile", "-of", "csv=p=0", Backpack.Streaming.Tests.Cameras.CameraClips.Camera]);
 

@@ -104,6 +104,42 @@ public sealed class SkyLinePassthroughTests
         logger.Entries.Should().Contain(entry => entry.Message.Contains("re-encoding it", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_output_attached_late_starts_at_the_cameras_next_key_frame_and_a_reconnected_camera_begins_a_new_stream()
+    {
+        using var server = CameraServer.Start(CameraClips.Camera);
+        await using var camera = new CameraSource(new CameraSourceOptions { Source = server.Url, Passthrough = true, ReconnectDelay = TimeSpan.FromMilliseconds(200) });
+        using var skyLine = new SkyLine(new SkyLineOptions { Name = "yard" });
+        var early = new UnitLog();
+        skyLine.Attach(early);
+        skyLine.StartPassthrough(camera);
+        camera.Start();
+        early.WaitFor(frames: 45, Patience).Should().BeTrue();
+
+        var late = new UnitLog();
+        skyLine.Attach(late);
+        late.WaitFor(frames: 40, Patience).Should().BeTrue();
+        server.Restart();
+        await WaitUntil(() => late.Configurations.Count >= 2, "the reconnected camera's stream to begin");
+        late.WaitFor(frames: late.Written + 30, Patience).Should().BeTrue();
+
+        late.Keys[0].Should().BeTrue("an output that joins starts with the camera's next key frame");
+        late.KeyFrameDistances().Should().OnlyContain(distance => distance == 30, "the camera's own key frames, whoever joined: none can be forced");
+        early.Configurations.Should().HaveCount(2, "a new connection reaches the outputs as a new configuration, which begins a new stream");
+        late.Statistics.FramesDropped.Should().Be(0, "nothing before the key frame was offered to it");
+        skyLine.IsEncoding.Should().BeFalse();
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>ffprobe's profile and level of the first video stream of a file or URL, such as <c>Constrained Baseline 30</c>.</summary>
     private static string StreamProfile(string source)
     {
@@ -155,12 +191,48 @@ public sealed class SkyLinePassthroughTests
             {
                 _configurations.Add(configuration);
             }
+            lock (_keys)
+            {
+                _streamStarts.Add(_keys.Count);
+            }
         }
 
         internal readonly System.Collections.Concurrent.ConcurrentQueue<string> Seen = new();
 
+        private readonly List<bool> _keys = [];
+
+        internal IReadOnlyList<bool> Keys
+        {
+            get
+            {
+                lock (_keys)
+                {
+                    return [.. _keys];
+                }
+            }
+        }
+
+        /// <summary>Frames between key frames, within each stream (a new stream restarts the count).</summary>
+        internal List<int> KeyFrameDistances()
+        {
+            List<int> starts;
+            lock (_keys)
+            {
+                starts = [.. _streamStarts];
+            }
+            var indexes = Keys.Select((key, index) => (key, index)).Where(pair => pair.key).Select(pair => pair.index).ToList();
+            // Not across the start of a stream: a reconnect cuts a GOP short.
+            return [.. indexes.Zip(indexes.Skip(1)).Where(pair => !starts.Exists(start => start > pair.First && start <= pair.Second)).Select(pair => pair.Second - pair.First)];
+        }
+
+        private readonly HashSet<int> _streamStarts = [];
+
         protected override void OnFrame(EncodedFrame frame)
         {
+            lock (_keys)
+            {
+                _keys.Add(frame.IsKeyFrame);
+            }
             Seen.Enqueue($"{frame.PipelineTime / 1e6:0}{(frame.IsKeyFrame ? "K" : "")}/{frame.Duration.TotalMilliseconds:0}");
             if (Interlocked.Increment(ref _frames) >= Volatile.Read(ref _wanted))
             {
