@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Backpack.Streaming.Cameras;
 
 /// <summary>
-/// Passthrough, first step: the camera's own H.264 access units, as they are, beside the decoded frames, and whether
-/// they could go to SkyLine outputs without re-encoding (<see cref="PassthroughEligibility"/>). Internal until the
-/// SkyLine side of the seam exists.
+/// Passthrough: the camera's own H.264 access units, as they are, beside the decoded frames (decoded only once something
+/// reads them), and whether they can go to SkyLine outputs without re-encoding (<see cref="PassthroughEligibility"/>).
+/// <see cref="SkyLines.SkyLine.StartPassthrough"/> is the consumer.
 /// </summary>
 public sealed partial class CameraSource
 {
