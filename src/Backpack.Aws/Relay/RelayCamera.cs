@@ -47,6 +47,8 @@ internal sealed partial class RelayCamera : IAsyncDisposable
     private double _framesPerSecond;
     private string? _lastError;
     private bool _disposed;
+    private volatile bool _passingThrough;
+    private bool _warnedNotRtsp;
 
     internal RelayCamera(RelayCameraPlan plan, RelayPlan relay, RtspServer? server, ILoggerFactory loggerFactory, TimeProvider clock)
     {
@@ -169,7 +171,8 @@ internal sealed partial class RelayCamera : IAsyncDisposable
         var camera = Volatile.Read(ref _camera);
         var cameraFigures = camera?.Statistics;
         var skyLine = _skyLine.Statistics;
-        var framesIn = Interlocked.Read(ref _framesIn);
+        // Passing through, frames in and out are the camera's units in and handed to the outputs (the SkyLine counts them).
+        var framesIn = _passingThrough ? skyLine.FramesPut : Interlocked.Read(ref _framesIn);
         var now = _clock.GetTimestamp();
         var seconds = _clock.GetElapsedTime(Interlocked.Exchange(ref _lastStatusAt, now), now).TotalSeconds;
         var fps = seconds > 0 ? (framesIn - Interlocked.Exchange(ref _framesInAtLastStatus, framesIn)) / seconds : 0;
@@ -229,23 +232,43 @@ internal sealed partial class RelayCamera : IAsyncDisposable
 
     private void StartLocked()
     {
+        // Passthrough needs the camera's own H.264 as RTP; any other source is decoded and annotated.
+        var passthrough = _plan.Mode == RelayMode.Passthrough && IsRtsp(_plan.Source);
+        if (_plan.Mode == RelayMode.Passthrough && !passthrough && !_warnedNotRtsp)
+        {
+            _warnedNotRtsp = true;
+            LogPassthroughNotRtsp(_logger, _plan.Name);
+        }
         var camera = new CameraSource(
             new CameraSourceOptions
             {
+                Passthrough = passthrough,
                 Name = _plan.Name,
                 Source = _plan.Source,
                 Width = _plan.Width,
                 Height = _plan.Height,
-                FrameRate = _plan.Fps,
+                // Passing through, a re-encoding keeps the configured rate on the SkyLine's timeline; a rate ceiling in the
+                // camera's pipeline would refuse a camera slower than it (videorate drop-only cannot make frames up).
+                FrameRate = passthrough ? null : _plan.Fps,
                 RtspTransport = _plan.UseTcp ? RtspTransports.Tcp : RtspTransports.Udp,
                 UserName = _plan.User,
                 Password = _plan.Password,
                 TimeProvider = _clock,
             },
             _loggerFactory);
+        _passingThrough = passthrough;
+        Volatile.Write(ref _camera, camera);
+        if (passthrough)
+        {
+            // No loop of the relay's own: the units go straight to the outputs. A refused stream is re-encoded by the
+            // SkyLine at the configured size, stamped as in annotate mode.
+            _skyLine.StartPassthrough(camera, frame => _driver.Render(_annotations, frame));
+            camera.Start();
+            _streaming = true;
+            return;
+        }
         _skyLine.StartStreaming(_plan.Fps, _plan.Width, _plan.Height);
         var stop = new CancellationTokenSource();
-        Volatile.Write(ref _camera, camera);
         _pumpStop = stop;
         camera.Start();
         _pump = BackgroundWork.RunAsync("relay camera loop", _logger, () => PumpAsync(camera, stop.Token));
@@ -294,6 +317,12 @@ internal sealed partial class RelayCamera : IAsyncDisposable
         {
         }
     }
+
+    private static bool IsRtsp(string source) =>
+        source.TrimStart().StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase) || source.TrimStart().StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera {Camera}: its stream cannot go through as it is (passthrough is for RTSP cameras); it is decoded, annotated and re-encoded")]
+    private static partial void LogPassthroughNotRtsp(ILogger logger, string camera);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Camera}: switched {State} ({Why})")]
     private static partial void LogSwitched(ILogger logger, string camera, string state, string why);

@@ -10,8 +10,8 @@ namespace Backpack.Aws.Relay;
 /// <param name="Since">When it was last switched on or off.</param>
 /// <param name="Camera">The camera source's state; <see cref="CameraState.Stopped"/> while switched off.</param>
 /// <param name="SkyLine">The SkyLine's state.</param>
-/// <param name="FramesIn">Frames read from the camera since the relay started.</param>
-/// <param name="FramesOut">Frames encoded (or passed through) since the relay started.</param>
+/// <param name="FramesIn">Frames read from the camera since the relay started (passing through: the camera's access units).</param>
+/// <param name="FramesOut">Frames encoded, or access units handed to the outputs when passing through, since the relay started.</param>
 /// <param name="FramesDropped">Frames the camera source or the SkyLine dropped since the relay started.</param>
 /// <param name="FramesPerSecond">Frames read per second over the last status interval.</param>
 /// <param name="Reconnects">Times the camera was reconnected.</param>

@@ -18,6 +18,8 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
     private AppSink? _units;
     private readonly Outputs.CapsConfiguration _codec = new();
     private ulong? _lastKeyFrame;
+    private ulong? _lastPts;
+    private TimeSpan _lastDuration = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / 30);
     private BusWatcher? _bus;
     private int _ended;
 
@@ -71,6 +73,10 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
         {
             _units = _pipeline.GetAppSink(CameraPlan.UnitsName);
             _units.OnNewSample(OnUnit);
+            if (_owner.Decoding)
+            {
+                OpenDecoder();
+            }
         }
         _bus = new BusWatcher(_pipeline, Gst.MessageType.Error | Gst.MessageType.Eos, OnMessage, $"camera {_owner.Name} bus", _owner.Logger);
         if (_pipeline.SetState(Gst.State.Playing) == Gst.StateChangeReturn.Failure)
@@ -79,6 +85,37 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
             throw new GStreamerException(error?.Text ?? "the pipeline refused to play");
         }
     }
+
+    /// <summary>Lets the camera's units reach the decoder (passthrough: frames are read). Under the owner's lifecycle lock.</summary>
+    internal void OpenDecoder()
+    {
+        if (_pipeline is { } pipeline && _plan.Passthrough)
+        {
+            using var valve = pipeline.GetElement(CameraPlan.DecodeValveName);
+            valve.SetProperty("drop", false);
+        }
+    }
+
+    private long _unitsDelivered;
+    private long _unitClockBase;
+    private ulong? _unitPtsBase;
+
+    /// <summary>
+    /// On the units' thread: the clock timestamp of a unit from its presentation time, anchored at the first unit's
+    /// arrival (again if time goes back), so that units keep the camera's cadence rather than the network's bursts.
+    /// </summary>
+    internal long UnitTimestamp(ulong pts, long now, long frequency)
+    {
+        if (_unitPtsBase is not { } ptsBase || pts < ptsBase)
+        {
+            _unitPtsBase = ptsBase = pts;
+            _unitClockBase = now;
+        }
+        return _unitClockBase + (long)((Int128)(pts - ptsBase) * frequency / 1_000_000_000);
+    }
+
+    /// <summary>Counts a unit it delivered; returns how many it delivered so far (1 for its first).</summary>
+    internal long CountUnit() => Interlocked.Increment(ref _unitsDelivered);
 
     /// <summary>Stops the pipeline (which waits for its streaming threads) and frees it. Not on a streaming or bus thread of its own. Idempotent.</summary>
     public void Dispose()
@@ -171,8 +208,15 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
         var buffer = sample.Buffer;
         // The distance from the last key frame: between two key frames when this is one, so far when it is not.
         TimeSpan? sinceKeyFrame = null;
+        // RTP gives no durations: a unit lasts until the next one began (the last distance seen), else a 30 fps period.
+        var duration = buffer.Duration is { } given ? TimeSpan.FromTicks((long)(given / 100)) : _lastDuration;
         if (buffer.Pts is { } pts)
         {
+            if (_lastPts is { } before && pts > before && buffer.Duration is null)
+            {
+                duration = _lastDuration = TimeSpan.FromTicks((long)((pts - before) / 100));
+            }
+            _lastPts = pts;
             if (_lastKeyFrame is { } previous && pts > previous)
             {
                 sinceKeyFrame = TimeSpan.FromTicks((long)((pts - previous) / 100));
@@ -190,7 +234,7 @@ internal sealed class CameraConnection : IDisposable, INativeCallbackTarget
         {
             _owner.DeliverUnit(
                 this, new ReadOnlySpan<byte>((void*)map.Data, checked((int)map.Size)), buffer.IsKeyFrame, buffer.Pts ?? 0,
-                buffer.Duration is { } duration ? TimeSpan.FromTicks((long)(duration / 100)) : TimeSpan.Zero, configuration, sample, sinceKeyFrame);
+                duration, configuration, sample, sinceKeyFrame);
         }
         finally
         {

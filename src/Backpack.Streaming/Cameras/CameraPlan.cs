@@ -28,6 +28,9 @@ internal sealed record CameraPlan(
     /// <summary>The name of the appsink the camera's own H.264 access units leave by (passthrough).</summary>
     internal const string UnitsName = "camera_units";
 
+    /// <summary>The valve before the decoder of a passthrough camera: closed until frames are read.</summary>
+    internal const string DecodeValveName = "camera_decode";
+
     /// <summary>The sources accepted, for the message of an unknown one.</summary>
     internal const string Accepted =
         "rtsp:// or rtsps:// (credentials in the URL or in UserName/Password), http:// or https://, file:// or a file path, " +
@@ -79,8 +82,9 @@ internal sealed record CameraPlan(
                 rtsp +
                 "! application/x-rtp,media=video,encoding-name=H264 ! rtph264depay ! h264parse config-interval=-1 " +
                 "! video/x-h264,stream-format=avc,alignment=au ! tee name=camera_tee " +
-                $"! queue max-size-buffers=64 max-size-bytes=0 max-size-time=0 leaky=downstream ! appsink name={UnitsName} sync=false max-buffers=0 drop=false enable-last-sample=false " +
-                "camera_tee. ! queue max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! decodebin",
+                $"! queue max-size-buffers=64 max-size-bytes=0 max-size-time=0 leaky=downstream ! appsink name={UnitsName} sync=false async=false max-buffers=0 drop=false enable-last-sample=false " +
+                // Decoding waits behind a closed valve until something reads frames (DecodeValveName): passing through decodes nothing.
+                $"camera_tee. ! queue max-size-buffers=4 max-size-bytes=0 max-size-time=0 ! valve name={DecodeValveName} drop=true drop-mode=forward-sticky-events ! decodebin",
             SourceKind.Rtsp =>
                 rtsp +
                 "! application/x-rtp,media=video ! decodebin",
@@ -89,6 +93,12 @@ internal sealed record CameraPlan(
             SourceKind.Device => $"v4l2src name={SourceName} ! decodebin",
             _ => $"videotestsrc name={SourceName} is-live=true pattern={location}",
         };
+        if (passthrough)
+        {
+            // Neither sink waits to preroll: the frames' sink may get nothing for long (its decoder waits behind a closed
+            // valve), and the pipeline must play the units all the same.
+            tail = tail.Replace($"appsink name={SinkName} ", $"appsink name={SinkName} async=false ", StringComparison.Ordinal);
+        }
         var description = $"{head} ! {tail}";
         return new CameraPlan(kind, location, user, password, masked, description, GStreamer.PipelineDescription.ElementNames(description), passthrough);
     }

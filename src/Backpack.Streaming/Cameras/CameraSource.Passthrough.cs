@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.Outputs;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.Cameras;
 
 /// <summary>
-/// Passthrough, first step: the camera's own H.264 access units, as they are, beside the decoded frames, and whether
-/// they could go to SkyLine outputs without re-encoding (<see cref="PassthroughEligibility"/>). Internal until the
-/// SkyLine side of the seam exists.
+/// Passthrough: the camera's own H.264 access units, as they are, beside the decoded frames (decoded only once something
+/// reads them), and whether they can go to SkyLine outputs without re-encoding (<see cref="PassthroughEligibility"/>).
+/// <see cref="SkyLines.SkyLine.StartPassthrough"/> is the consumer.
 /// </summary>
 public sealed partial class CameraSource
 {
@@ -18,6 +19,7 @@ public sealed partial class CameraSource
     private TimeSpan? _longestKeyFrameInterval;
     private long _unitSequence;
     private volatile string? _passthroughRefusal;
+    private volatile bool _decoding;
 
     /// <summary>
     /// Called on GStreamer's streaming thread with each access unit of the camera (AVC, one access unit, the
@@ -39,6 +41,29 @@ public sealed partial class CameraSource
         }
     }
 
+    /// <summary>
+    /// Whether frames are decoded: always, except for a passthrough camera nothing has read from yet (its units reach the
+    /// decoder from the first read on; until then decoding costs nothing).
+    /// </summary>
+    internal bool Decoding => _decoding;
+
+    /// <summary>Whether the camera's own H.264 leaves the pipeline (<see cref="CameraSourceOptions.Passthrough"/>).</summary>
+    internal bool IsPassthrough => _plan.Passthrough;
+
+    /// <summary>The first read of a passthrough camera: its units reach the decoder from now on, on this and every later connection.</summary>
+    private void StartDecoding()
+    {
+        lock (_lifecycle)
+        {
+            if (_decoding)
+            {
+                return;
+            }
+            _decoding = true;
+            _connection?.OpenDecoder();
+        }
+    }
+
     /// <summary>Why the camera's stream cannot go through as it is (logged once as a warning), or null while nothing says so.</summary>
     internal string? PassthroughRefusal => _passthroughRefusal;
 
@@ -53,6 +78,12 @@ public sealed partial class CameraSource
         if (!ReferenceEquals(Volatile.Read(ref _connection), connection) || _disposed)
         {
             return;
+        }
+        // A unit is a sign of life as a frame is (nothing may be decoded): the stall watchdog and the state follow units too.
+        Volatile.Write(ref _lastFrameAt, _clock.GetTimestamp());
+        if (connection.CountUnit() == 1)
+        {
+            BackgroundWork.Queue("camera first unit", Logger, (Owner: this, Connection: connection), static state => state.Owner.OnFirstFrame(state.Connection));
         }
         var recheck = false;
         if (sinceKeyFrame > (_longestKeyFrameInterval ?? TimeSpan.Zero))
@@ -76,7 +107,7 @@ public sealed partial class CameraSource
             return;
         }
         var unit = _unitPool.TryDequeue(out var pooled) ? pooled : new EncodedFrame();
-        var now = _clock.GetTimestamp();
+        var now = connection.UnitTimestamp(pipelineTime, _clock.GetTimestamp(), _clock.TimestampFrequency);
         unit.Fill(data, isKeyFrame, now, duration, _wallAnchor + _clock.GetElapsedTime(_monoAnchor, now), _unitSequence++, configuration, pipelineTime);
         unit.Hold(1);
         try

@@ -85,7 +85,7 @@ public sealed partial class CameraSource : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException">A setting is missing or out of range, or the source is of a kind not opened (the message lists the accepted ones).</exception>
     /// <exception cref="Runtime.GStreamerUnavailableException">GStreamer or an element is missing; the message names the Debian package.</exception>
     public CameraSource(CameraSourceOptions options, ILoggerFactory? loggerFactory = null)
-        : this(options, loggerFactory, passthrough: false)
+        : this(options, loggerFactory, passthrough: options?.Passthrough ?? false)
     {
     }
 
@@ -93,8 +93,9 @@ public sealed partial class CameraSource : IDisposable, IAsyncDisposable
     internal CameraSource(CameraSourceOptions options, ILoggerFactory? loggerFactory, bool passthrough)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _plan = CameraPlan.From(options, passthrough);
+        _plan = CameraPlan.From(options, passthrough || options.Passthrough);
         _options = options;
+        _decoding = !_plan.Passthrough;
         _clock = options.TimeProvider;
         _monoAnchor = _clock.GetTimestamp();
         _wallAnchor = _clock.GetUtcNow();
@@ -170,6 +171,10 @@ public sealed partial class CameraSource : IDisposable, IAsyncDisposable
     /// <returns>True when a frame was taken.</returns>
     public bool TryRead([NotNullWhen(true)] out CameraFrame? frame)
     {
+        if (!_decoding)
+        {
+            StartDecoding();
+        }
         frame = Interlocked.Exchange(ref _latest, null);
         if (frame is null)
         {

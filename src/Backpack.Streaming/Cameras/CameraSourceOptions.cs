@@ -79,6 +79,13 @@ public sealed class CameraSourceOptions
     /// </summary>
     public bool FileAtOwnRate { get; set; } = true;
 
+    /// <summary>
+    /// Whether the camera's own H.264 also leaves the pipeline as it is, so that <see cref="SkyLines.SkyLine.StartPassthrough"/>
+    /// can send it to a SkyLine's outputs without decoding or encoding it (RTSP cameras only; default false). Frames are
+    /// decoded only when something reads them.
+    /// </summary>
+    public bool Passthrough { get; set; }
+
     /// <summary>The name in logs, such as <c>door</c>; null for the source with credentials masked.</summary>
     public string? Name { get; set; }
 

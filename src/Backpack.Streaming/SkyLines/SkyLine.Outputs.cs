@@ -48,6 +48,11 @@ public partial class SkyLine
             // Joining a running stream: it opens what it writes to now and starts with the next key frame.
             output.Prepare(session.Format, TimeSpan.Zero);
         }
+        else if (_feed?.Stream is { } stream)
+        {
+            // Joining a passthrough stream: it starts with the camera's next key frame.
+            output.Prepare(stream.Format, TimeSpan.Zero);
+        }
         UpdateOutputActivity();
         RequestKeyFrameFor(output);
     }
@@ -256,6 +261,26 @@ public partial class SkyLine
         {
             Volatile.Write(ref _keyFramePending, 0);
         }
+        FanOut(session.Format, session, frame, _releaseFrame);
+        ReleaseFrame(frame);
+        if (Volatile.Read(ref _keyFramePending) == 1)
+        {
+            // A request waited for the spacing window to pass.
+            var last = Interlocked.Read(ref _lastForcedKeyFrame);
+            if (last == long.MinValue || _clock.GetElapsedTime(last, _clock.GetTimestamp()) >= ForcedKeyFrameSpacing)
+            {
+                RequestKeyFrameNow();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands a unit to every output that needs frames (each takes a reference, given back through <paramref name="release"/>),
+    /// beginning its stream when the configuration changed, and ending the stream of an output that stopped needing frames.
+    /// Without a session (passthrough) nothing can be asked of an encoder: an output's stream begins at a key frame.
+    /// </summary>
+    private void FanOut(StreamFormat format, Session? session, EncodedFrame frame, Action<EncodedFrame> release)
+    {
         foreach (var slot in _outputs)
         {
             var output = slot.Output;
@@ -270,25 +295,19 @@ public partial class SkyLine
             }
             if (!ReferenceEquals(slot.Begun, frame.Configuration))
             {
-                output.Begin(frame.Configuration, session.Format);
+                if (session is null && !frame.IsKeyFrame)
+                {
+                    continue;
+                }
+                output.Begin(frame.Configuration, format);
                 slot.Begun = frame.Configuration;
                 slot.NextKeyFrameAt = 0;
             }
-            if (output.KeyFrameSpacing is { } spacing)
+            if (session is not null && output.KeyFrameSpacing is { } spacing)
             {
                 ScheduleKeyFrames(session, slot, frame, spacing);
             }
-            output.Offer(frame, _releaseFrame);
-        }
-        ReleaseFrame(frame);
-        if (Volatile.Read(ref _keyFramePending) == 1)
-        {
-            // A request waited for the spacing window to pass.
-            var last = Interlocked.Read(ref _lastForcedKeyFrame);
-            if (last == long.MinValue || _clock.GetElapsedTime(last, _clock.GetTimestamp()) >= ForcedKeyFrameSpacing)
-            {
-                RequestKeyFrameNow();
-            }
+            output.Offer(frame, release);
         }
     }
 

@@ -275,6 +275,7 @@ public partial class SkyLine : IDisposable, IAsyncDisposable
             }
             CancelRestartLocked();
             WaitForPendingStopLocked();
+            StopFeedLocked(drain: false);
             TearDownLocked(drain: false);
             lock (_warmupGate)
             {
@@ -333,6 +334,7 @@ public partial class SkyLine : IDisposable, IAsyncDisposable
     {
         SkyLineStateChangedEventArgs? change;
         Session? session;
+        PassthroughFeed? feed;
         Signal finished;
         Signal? earlier;
         lock (_lifecycle)
@@ -344,6 +346,7 @@ public partial class SkyLine : IDisposable, IAsyncDisposable
             earlier = _pendingStop;
             change = SetStateLocked(SkyLineState.Stopped, null);
             CancelRestartLocked();
+            feed = TakeFeed();
             session = _session;
             _session = null;
             finished = new Signal(autoReset: false);
@@ -355,6 +358,15 @@ public partial class SkyLine : IDisposable, IAsyncDisposable
             if (earlier is not null)
             {
                 await earlier.WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+            if (feed is not null)
+            {
+                // No unit (nor re-encoded frame) is handed on once this returns; a passthrough stream ends here, drained.
+                await Task.Run(feed.Quiesce, CancellationToken.None).ConfigureAwait(false);
+                if (!feed.ReEncoding)
+                {
+                    await EndOutputsAsync(drained: true, _options.StopTimeout, cancellationToken).ConfigureAwait(false);
+                }
             }
             if (session is not null)
             {
@@ -468,6 +480,7 @@ public partial class SkyLine : IDisposable, IAsyncDisposable
             change = SetStateLocked(SkyLineState.Stopped, null);
             CancelRestartLocked();
             WaitForPendingStopLocked();
+            StopFeedLocked(drain: true);
             TearDownLocked(drain: true);
             _disposed = dispose;
         }

@@ -123,6 +123,73 @@ public sealed class CameraRelayTests(ITestOutputHelper output) : IAsyncLifetime,
         _kinesis.Stream("dock-1").Fragments.Count.Should().Be(dock1, "dock-1 stays off while dock-2 goes on");
     }
 
+    [Fact]
+    public async Task A_passthrough_camera_reaches_Kinesis_and_RTSP_with_its_own_stream_one_fragment_per_camera_key_frame()
+    {
+        using var camera = Backpack.Streaming.Tests.Cameras.CameraServer.Start(Backpack.Streaming.Tests.Cameras.CameraClips.Camera);
+        var options = Options(enabled: true);
+        // The camera's own 640x360 goes through: the configured 320x240 would only be the size of a re-encoding.
+        options.Cameras = [new RelayCameraOptions { Name = "dock-1", Source = camera.Url, Video = new RelayVideoOptions { Mode = RelayMode.Passthrough } }];
+        options.Rtsp = new RelayRtspOptions { Port = Backpack.Streaming.Tests.Cameras.CameraServer.FreePort(), Bind = "127.0.0.1" };
+        await using var relay = new CameraRelay(options, _pki.Directory, _logs);
+        await relay.StartAsync();
+        await WaitForPersistedAsync("dock-1", 4);
+
+        var rtsp = Ffprobe(["-rtsp_transport", "tcp", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,profile", "-of", "csv=p=0", relay.RtspUrls["dock-1"].ToString()]);
+        var status = relay.Status().Single();
+        await relay.DisposeAsync();
+
+        rtsp.Should().Be(ClipStream(), "the RTSP viewer gets the camera's own stream: its codec, size and profile");
+        var fragments = _kinesis.Stream("dock-1").UniqueFragments;
+        fragments.Should().OnlyContain(fragment => fragment.Persisted && fragment.StartsWithKeyFrame);
+        // One fragment per camera key frame (1 s fragments, a key frame each second): 30 frames each, the last one cut by the stop.
+        fragments.SkipLast(1).Should().OnlyContain(fragment => fragment.FrameCount == 30, string.Join(", ", fragments));
+        _kinesis.Violations.Should().BeEmpty();
+        using var directory = Backpack.Streaming.Tests.TestFrames.TemporaryDirectory();
+        var file = directory.File("dock-1.mkv");
+        _kinesis.WriteUniqueFragmentsToFile("dock-1", file);
+        Ffprobe(["-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,profile", "-of", "csv=p=0", file])
+            .Should().Be(ClipStream(), "Kinesis stores the camera's own stream");
+        status.FramesIn.Should().BeGreaterThan(60, "the camera's units count as frames in");
+        status.FramesOut.Should().BeGreaterThan(60, "units handed to the outputs count as frames out");
+        _logs.Entries.Should().NotContain(entry => entry.Message.Contains("through x264enc", StringComparison.Ordinal), "nothing was encoded");
+    }
+
+    [Fact]
+    public async Task A_passthrough_camera_whose_key_frames_are_12_s_apart_is_re_encoded_at_the_configured_size_with_one_warning_that_says_why()
+    {
+        using var camera = Backpack.Streaming.Tests.Cameras.CameraServer.Start(Backpack.Streaming.Tests.Cameras.CameraClips.SparseKeyFrames);
+        var options = Options(enabled: true);
+        options.Cameras = [new RelayCameraOptions { Name = "dock-1", Source = camera.Url, Video = new RelayVideoOptions { Mode = RelayMode.Passthrough } }];
+        await using var relay = new CameraRelay(options, _pki.Directory, _logs);
+        await relay.StartAsync();
+        // Passed through until 10 s without a key frame tell the stream cannot go; re-encoded with 1 s key frames from then on.
+        await LocalKinesisVideoEndpoint.WaitUntilAsync(
+            () => _kinesis.Stream("dock-1").UniqueFragments.Count(fragment => fragment.Persisted && fragment.FrameCount == 15) >= 2,
+            TimeSpan.FromSeconds(40), "two 1 s fragments of the re-encoded stream (15 fps)");
+        var status = relay.Status().Single();
+        await relay.DisposeAsync();
+
+        _logs.Entries.Where(entry => entry.Level == Microsoft.Extensions.Logging.LogLevel.Warning && entry.Message.Contains("as it is", StringComparison.Ordinal))
+            .Should().ContainSingle(string.Join('\n', _logs.Lines)).Which.Message.Should().Contain("10 s fragment limit of Kinesis Video Streams");
+        _logs.Entries.Should().Contain(entry => entry.Message.Contains("re-encoding it at 320x240@15", StringComparison.Ordinal));
+        _kinesis.Violations.Should().BeEmpty();
+        _kinesis.Stream("dock-1").UniqueFragments.Should().OnlyContain(fragment => fragment.Persisted && fragment.StartsWithKeyFrame);
+        SessionsOf("dock-1").Should().HaveCountGreaterThanOrEqualTo(2, "the re-encoded stream has a configuration of its own: a new Kinesis session");
+        status.SkyLine.Should().Be(Backpack.Streaming.SkyLines.SkyLineState.Streaming);
+        status.FramesOut.Should().BeGreaterThan(0);
+    }
+
+    private static string ClipStream() =>
+        Ffprobe(["-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height,profile", "-of", "csv=p=0", Backpack.Streaming.Tests.Cameras.CameraClips.Camera]);
+
+    private static string Ffprobe(string[] arguments)
+    {
+        var result = Backpack.Streaming.Tests.Rtsp.ChildProcess.Run("ffprobe", ["-v", "error", .. arguments], TimeSpan.FromSeconds(30));
+        result.ExitCode.Should().Be(0, result.ToString());
+        return result.Output.Trim();
+    }
+
     /// <summary>Both cameras: test patterns at 320x240 and 15 fps, 1 s fragments; <paramref name="enabled"/> null: dock-1 on, dock-2 off.</summary>
     private CameraRelayOptions Options(bool? enabled) => new()
     {

@@ -66,7 +66,10 @@ public sealed class CameraSourcePassthroughTests
 
         camera.PassthroughRefusal.Should().Contain("10 s fragment limit of Kinesis Video Streams");
         logger.Entries.Should().ContainSingle(entry => entry.Level == LogLevel.Warning && entry.Message.Contains("cannot go to the outputs as it is"));
-        camera.Statistics.FramesReceived.Should().BeGreaterThan(0, "the frames are decoded all the same");
+        camera.Decoding.Should().BeFalse("nothing read a frame: the units passed by the decoder");
+        using var frame = await camera.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        frame.Should().NotBeNull("frames are decoded from the first read on");
+        camera.Statistics.State.Should().Be(CameraState.Streaming);
     }
 
     [Fact]
