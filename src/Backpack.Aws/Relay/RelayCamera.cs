@@ -247,8 +247,8 @@ internal sealed partial class RelayCamera : IAsyncDisposable
                 Source = _plan.Source,
                 Width = _plan.Width,
                 Height = _plan.Height,
-                // Passing through, a re-encoding keeps the configured rate on the SkyLine's timeline; a rate ceiling in the
-                // camera's pipeline would refuse a camera slower than it (videorate drop-only cannot make frames up).
+                // Passing through, a re-encoding keeps the configured rate on the SkyLine's timeline; annotated, the camera's
+                // pipeline leaves out frames above the rate (a ceiling: a slower camera passes as it comes).
                 FrameRate = passthrough ? null : _plan.Fps,
                 RtspTransport = _plan.UseTcp ? RtspTransports.Tcp : RtspTransports.Udp,
                 UserName = _plan.User,

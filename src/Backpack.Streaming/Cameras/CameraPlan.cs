@@ -262,9 +262,17 @@ internal sealed record CameraPlan(
                 (options.Height is { } height ? string.Create(CultureInfo.InvariantCulture, $",height={height}") : string.Empty) +
                 ",pixel-aspect-ratio=1/1";
         }
-        if (options.FrameRate is { } fps)
+        if (options.FrameRate is >= 1 and var fps)
         {
-            Gst.UtilDoubleToFraction(fps, out var numerator, out var denominator);
+            // A ceiling, not a fixed rate: a source slower than it passes as it comes (a fixed framerate in the caps
+            // would fail to negotiate, videorate never making frames up).
+            chain += string.Create(CultureInfo.InvariantCulture, $"videorate max-rate={(int)Math.Floor(fps)} ! ");
+        }
+        else if (options.FrameRate is { } slow)
+        {
+            // Below one frame per second max-rate (whole frames per second) cannot say it: a fixed rate, which the
+            // source must reach.
+            Gst.UtilDoubleToFraction(slow, out var numerator, out var denominator);
             chain += "videorate drop-only=true ! ";
             caps += string.Create(CultureInfo.InvariantCulture, $",framerate={numerator}/{denominator}");
         }

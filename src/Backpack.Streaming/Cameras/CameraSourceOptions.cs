@@ -39,7 +39,8 @@ public sealed class CameraSourceOptions
 
     /// <summary>
     /// The most frames per second to deliver (above 0, at most 1000); faster sources have frames left out in the
-    /// pipeline (never made up). Null for the source's own rate.
+    /// pipeline (never made up), slower ones pass as they come. From 1 up it counts whole frames per second (7.5 delivers
+    /// at most 7); below 1 it is a fixed rate the source must reach. Null for the source's own rate.
     /// </summary>
     public double? FrameRate { get; set; }
 

@@ -27,6 +27,7 @@ internal static class DebianPackages
         ["identity"] = "libgstreamer1.0-0",
         ["capsfilter"] = "libgstreamer1.0-0",
         ["tee"] = "libgstreamer1.0-0",
+        ["valve"] = "libgstreamer1.0-0",
         ["filesink"] = "libgstreamer1.0-0",
         ["filesrc"] = "libgstreamer1.0-0",
         ["appsrc"] = "gstreamer1.0-plugins-base",

@@ -163,6 +163,20 @@ public sealed class CameraSourceTests
     }
 
     [Fact]
+    public async Task A_frame_rate_limit_above_a_slower_sources_rate_passes_its_frames_as_they_come()
+    {
+        await using var camera = new CameraSource(new CameraSourceOptions { Source = CameraClips.SparseKeyFrames, FrameRate = 15 });
+        camera.Start();
+        var frames = await ReadFrames(camera, 6);
+        var gaps = frames.Zip(frames.Skip(1), (earlier, later) => later.PresentationTime!.Value - earlier.PresentationTime!.Value).ToList();
+        frames.ForEach(frame => frame.Dispose());
+
+        // A fixed 15 fps in the caps could not be negotiated from a 5 fps file: the camera never streamed.
+        camera.State.Should().Be(CameraState.Streaming);
+        gaps.Should().OnlyContain(gap => gap >= TimeSpan.FromMilliseconds(190), "the 5 fps source's frames pass as they are, 0.2 s apart (or more when the reader skips one), none made up");
+    }
+
+    [Fact]
     public async Task A_frame_used_after_it_was_disposed_throws_rather_than_showing_another_frames_pixels()
     {
         await using var camera = new CameraSource(new CameraSourceOptions { Source = "test:ball" });
