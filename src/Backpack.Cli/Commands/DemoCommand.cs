@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Backpack.Cli.Demo;
 using Backpack.Streaming.Rtsp;
 using Backpack.Streaming.Runtime;
@@ -70,7 +69,7 @@ internal static class DemoCommand
         // Process-wide, before anything starts GStreamer: the defaults (the nearest .env, as the original),
         // with the .env warnings and faults of native callbacks on the console.
         StreamingRuntime.Configure(new StreamingRuntimeOptions(), loggerFactory);
-        if (CheckPrerequisites(error) is false)
+        if (StreamingCommand.CheckPrerequisites("demo", Prerequisites, error, " (or run ./backpack demo from a clone, which installs them)") is false)
         {
             return ExitCodes.MissingPrerequisite;
         }
@@ -80,8 +79,7 @@ internal static class DemoCommand
         };
         using var stop = new CancellationTokenSource();
         // Ctrl+C and SIGTERM end the loop; the stream and the server then stop cleanly.
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, stop));
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, stop));
+        using var signals = StreamingCommand.StopOnSignals(stop);
         try
         {
             new DemoLoop(settings, output, loggerFactory).Run(stop.Token);
@@ -173,28 +171,5 @@ internal static class DemoCommand
             return $"--kvs-endpoint-url '{url}' is not an http(s) URL; expected one such as https://kinesisvideo.eu-west-1.amazonaws.com or http://127.0.0.1:4566.";
         }
         return null;
-    }
-
-    private static bool CheckPrerequisites(TextWriter error)
-    {
-        var missing = StreamingPrerequisites.Check()
-            .Where(item => Prerequisites.Contains(item.Name) && !item.IsPresent)
-            .ToList();
-        if (missing.Count == 0)
-        {
-            return true;
-        }
-        foreach (var item in missing)
-        {
-            error.WriteLine($"backpack demo: {item.Name} is missing ({item.Detail}); it comes with the Debian package {item.Package}.");
-        }
-        error.WriteLine($"Install them with: sudo apt-get install {string.Join(' ', missing.Select(item => item.Package).Distinct())} (or run ./backpack demo from a clone, which installs them).");
-        return false;
-    }
-
-    private static void Cancel(PosixSignalContext context, CancellationTokenSource stop)
-    {
-        context.Cancel = true;
-        stop.Cancel();
     }
 }

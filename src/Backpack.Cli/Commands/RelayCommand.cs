@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Backpack.Aws.Relay;
 using Backpack.Streaming.Runtime;
 using Microsoft.Extensions.Configuration;
@@ -68,13 +67,12 @@ internal static class RelayCommand
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         StreamingRuntime.Configure(new StreamingRuntimeOptions(), loggerFactory);
-        if (!CheckPrerequisites(error))
+        if (!StreamingCommand.CheckPrerequisites("relay", Prerequisites, error))
         {
             return ExitCodes.MissingPrerequisite;
         }
         using var stop = new CancellationTokenSource();
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, stop));
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, stop));
+        using var signals = StreamingCommand.StopOnSignals(stop);
         if (duration is { } limit)
         {
             stop.CancelAfter(TimeSpan.FromSeconds(limit));
@@ -229,28 +227,5 @@ internal static class RelayCommand
             line += string.Create(CultureInfo.InvariantCulture, $", rtsp {viewers} viewer(s)");
         }
         return camera.LastError is { } lastError ? $"{line}; last error: {lastError}" : line;
-    }
-
-    private static bool CheckPrerequisites(TextWriter error)
-    {
-        var missing = StreamingPrerequisites.Check()
-            .Where(item => Prerequisites.Contains(item.Name) && !item.IsPresent)
-            .ToList();
-        if (missing.Count == 0)
-        {
-            return true;
-        }
-        foreach (var item in missing)
-        {
-            error.WriteLine($"backpack relay: {item.Name} is missing ({item.Detail}); it comes with the Debian package {item.Package}.");
-        }
-        error.WriteLine($"Install them with: sudo apt-get install {string.Join(' ', missing.Select(item => item.Package).Distinct())}.");
-        return false;
-    }
-
-    private static void Cancel(PosixSignalContext context, CancellationTokenSource stop)
-    {
-        context.Cancel = true;
-        stop.Cancel();
     }
 }
