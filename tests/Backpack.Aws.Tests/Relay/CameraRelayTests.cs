@@ -114,9 +114,10 @@ public sealed class CameraRelayTests(ITestOutputHelper output) : IAsyncLifetime,
         await ShadowResponder.WaitUntilAsync(() => _shadows.Reported("dock-1")?["streaming"]?.GetValue<bool>() == false, "dock-1 reported off");
         await ShadowResponder.WaitUntilAsync(() => _shadows.Reported("dock-2")?["streaming"]?.GetValue<bool>() == true, "dock-2 reported on");
         relay.Status().Select(camera => (camera.StreamName, camera.Streaming)).Should().Equal(("dock-1", false), ("dock-2", true));
-        // dock-1 streams as configured until its shadow is read, then stops with its last fragment closed.
+        // dock-1 streams as configured until its shadow is read, then stops with any session's last fragment closed.
         await LocalKinesisVideoEndpoint.WaitUntilAsync(() => SessionsOf("dock-1").All(session => session.Ended.IsCompleted), TimeSpan.FromSeconds(5), "dock-1's sessions to end");
-        SessionsOf("dock-1").Should().OnlyContain(session => session.EndOfFragmentTagSeen);
+        // It may also never have opened one, when the shadow was read before its first fragment.
+        SessionsOf("dock-1").Where(session => !session.EndOfFragmentTagSeen).Should().BeEmpty();
         var dock1 = _kinesis.Stream("dock-1").Fragments.Count;
         var dock2 = _kinesis.Stream("dock-2").Fragments.Count;
         await WaitForPersistedAsync("dock-2", dock2 + 2);
