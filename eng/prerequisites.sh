@@ -8,15 +8,18 @@ runtime_packages=(
   libgstreamer1.0-0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   libgstrtspserver-1.0-0 gstreamer1.0-rtsp
+  gstreamer1.0-nice
 )
+# gstreamer1.0-nice: libnice's elements, which webrtcbin (the live view's WebRTC) needs.
 # Real counterparts for tests: ffmpeg/ffprobe and GStreamer's tools as RTSP clients and file checkers,
 # mkvtoolnix for mkvinfo, Debian's Python with GStreamer, OpenCV and botocore for reference measurements,
 # gst-rtsp-server through python3-gi as an RTSP camera independent of our own server,
-# and mosquitto: a real MQTT broker (TLS, client certificates) for the device shadow tests.
+# mosquitto: a real MQTT broker (TLS, client certificates) for the device shadow tests,
+# and chromium: the real browser the live view's tests drive through Playwright (never a browser download).
 test_packages=(
   gstreamer1.0-tools gstreamer1.0-libav ffmpeg mkvtoolnix
   python3 python3-gst-1.0 python3-opencv python3-botocore procps
-  python3-gi gir1.2-gst-rtsp-server-1.0 mosquitto
+  python3-gi gir1.2-gst-rtsp-server-1.0 mosquitto chromium
 )
 
 wanted=()
