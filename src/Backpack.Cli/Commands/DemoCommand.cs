@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Backpack.Cli.Demo;
 using Backpack.Streaming.Rtsp;
 using Backpack.Streaming.Runtime;
+using Backpack.Web;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Cli.Commands;
@@ -21,7 +22,9 @@ internal static class DemoCommand
     internal static Command Create()
     {
         var port = new Option<int>("--rtsp-port") { Description = "The RTSP port (0: any free port).", DefaultValueFactory = _ => 8554 };
-        var bind = new Option<string>("--bind") { Description = "The address to listen on: 0.0.0.0 for every interface, 127.0.0.1 for this machine only.", DefaultValueFactory = _ => "0.0.0.0" };
+        var webPort = new Option<int>("--web-port") { Description = "The live view's port: the stream in any browser at http://HOST:PORT/view/demo (0: any free port).", DefaultValueFactory = _ => 8080 };
+        var noWeb = new Option<bool>("--no-web") { Description = "Serve no live view (RTSP only)." };
+        var bind = new Option<string>("--bind") { Description = "The address RTSP and the live view listen on: 0.0.0.0 for every interface, 127.0.0.1 for this machine only.", DefaultValueFactory = _ => "0.0.0.0" };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl+C)." };
         var width = new Option<int>("--width") { Description = "Frame width in pixels (even).", DefaultValueFactory = _ => 1280 };
         var height = new Option<int>("--height") { Description = "Frame height in pixels (even).", DefaultValueFactory = _ => 720 };
@@ -36,10 +39,11 @@ internal static class DemoCommand
             "demo",
             "Run a simulated video-analytics loop (moving objects, detections, a counting line, a zone, Timepiece figures) and serve it over RTSP; print the URL to open in VLC or ffplay.")
         {
-            port, bind, duration, width, height, fps, user, password, kvsStream, region, kvsEndpoint, createStream,
+            port, webPort, noWeb, bind, duration, width, height, fps, user, password, kvsStream, region, kvsEndpoint, createStream,
         };
         command.SetAction(parseResult => Run(
             parseResult.GetValue(port),
+            parseResult.GetValue(noWeb) ? null : parseResult.GetValue(webPort),
             parseResult.GetValue(bind)!,
             parseResult.GetValue(duration),
             parseResult.GetValue(width),
@@ -55,9 +59,9 @@ internal static class DemoCommand
         return command;
     }
 
-    internal static int Run(int port, string bind, double? duration, int width, int height, double fps, string? user, string? password, DemoKinesis kinesis, TextWriter output, TextWriter error)
+    internal static int Run(int port, int? webPort, string bind, double? duration, int width, int height, double fps, string? user, string? password, DemoKinesis kinesis, TextWriter output, TextWriter error)
     {
-        if ((Validate(port, bind, duration, width, height, fps, user, password) ?? ValidateKinesis(kinesis)) is { } problem)
+        if ((Validate(port, bind, duration, width, height, fps, user, password) ?? ValidateWeb(webPort, port, user, password) ?? ValidateKinesis(kinesis)) is { } problem)
         {
             error.WriteLine("backpack demo: " + problem);
             return ExitCodes.BadInput;
@@ -76,6 +80,7 @@ internal static class DemoCommand
         var settings = new DemoSettings(port, bind, duration is { } seconds ? TimeSpan.FromSeconds(seconds) : null, width, height, fps, user, password)
         {
             Kinesis = kinesis.StreamName is null ? null : kinesis,
+            WebPort = webPort,
         };
         using var stop = new CancellationTokenSource();
         // Ctrl+C and SIGTERM end the loop; the stream and the server then stop cleanly.
@@ -90,6 +95,12 @@ internal static class DemoCommand
             // No region known, or an option the output refused: said once, without a stack trace.
             error.WriteLine($"backpack demo: --kvs-stream: {exception.InnerException?.Message ?? exception.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (IOException exception) when (exception.InnerException is not null && webPort is not null)
+        {
+            // The live view's port: the message says which and why.
+            error.WriteLine($"backpack demo: {exception.Message} Use --web-port to choose another port, or --no-web.");
+            return ExitCodes.CannotListen;
         }
         catch (SocketException exception)
         {
@@ -143,7 +154,35 @@ internal static class DemoCommand
         return null;
     }
 
-    /// <summary>Checks the native pieces the demo uses; prints what to install and returns false when one is missing.</summary>
+    /// <summary>What is wrong with the live view's options, or null.</summary>
+    internal static string? ValidateWeb(int? webPort, int rtspPort, string? user, string? password)
+    {
+        if (webPort is not { } port)
+        {
+            return null;
+        }
+        if (port is < 0 or > 65535)
+        {
+            return $"--web-port {port} is out of range; expected a TCP port from 1 to 65535, or 0 for any free port (or --no-web for none).";
+        }
+        if (port != 0 && port == rtspPort)
+        {
+            return $"--web-port and --rtsp-port are both {port}; expected two different ports.";
+        }
+        if (user is not null && password is not null)
+        {
+            try
+            {
+                _ = new LiveViewCredentials(user, password);
+            }
+            catch (ArgumentException exception)
+            {
+                return $"--{(exception.ParamName == "userName" ? "user" : "password")} (live view): {exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal)}";
+            }
+        }
+        return null;
+    }
+
     /// <summary>What is wrong with the Kinesis options, or null.</summary>
     internal static string? ValidateKinesis(DemoKinesis kinesis)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Backpack.Aws.Kinesis;
+using Backpack.Web;
 using Backpack.Imaging;
 using Backpack.Streaming.Outputs;
 using Backpack.Streaming.Rtsp;
@@ -65,8 +66,13 @@ internal sealed class DemoLoop
         }
         skyLine.StartStreaming();
         server.Start();
+        using var web = StartLiveView(skyLine);
         _output.WriteLine($"Backpack demo: {_settings.Width}x{_settings.Height} at {_settings.FramesPerSecond:0.##} fps, encoded with {skyLine.EncoderElement} while somebody watches.");
         _output.WriteLine($"Open {skyLine.Url} in VLC or ffplay{(_settings.User is null ? string.Empty : $" (user {_settings.User} and the password you gave)")}.");
+        if (web is not null)
+        {
+            _output.WriteLine($"Watch in a browser: {new Uri(web.Url!, $"view/{DemoSettings.WebStream}")}{(_settings.User is null ? string.Empty : " (the same user and password)")}.");
+        }
         if (kinesis is not null)
         {
             _output.WriteLine($"Streaming to Kinesis Video Streams: {kinesis.StreamName} in {kinesis.Region} (watch: backpack kvs-url --stream {kinesis.StreamName} --region {kinesis.Region}).");
@@ -87,6 +93,35 @@ internal sealed class DemoLoop
             _output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Kinesis: {figures.FragmentsPersisted} fragments persisted, {figures.FragmentsReceived} received, {figures.FragmentsDropped + figures.FragmentsAbandoned} lost, {figures.FragmentsSkipped} refused{(figures.LastError is { } error ? $"; last error: {error}" : string.Empty)}."));
+        }
+    }
+
+    /// <summary>The live view of the demo's stream, started, or null with <c>--no-web</c>.</summary>
+    /// <exception cref="IOException">The web port cannot be bound.</exception>
+    private LiveViewServer? StartLiveView(RtspSkyLine skyLine)
+    {
+        if (_settings.WebPort is not { } port)
+        {
+            return null;
+        }
+        var web = new LiveViewServer(
+            new LiveViewServerOptions
+            {
+                Port = port,
+                Address = _settings.Bind,
+                Credentials = _settings.User is { } user ? new LiveViewCredentials(user, _settings.Password!) : null,
+            },
+            _loggerFactory);
+        try
+        {
+            web.AddStream(DemoSettings.WebStream, skyLine);
+            web.StartAsync().GetAwaiter().GetResult();
+            return web;
+        }
+        catch
+        {
+            web.Dispose();
+            throw;
         }
     }
 
@@ -117,6 +152,8 @@ internal sealed class DemoLoop
         using var frame = BgrFrame.Create(_settings.Width, _settings.Height);
         var ticker = new Ticker(maxIntervals: 60);
         var processing = new StopWatch("frame", maxIntervals: 60);
+        // The same measurement as a tachometer: its histogram is what the live view's figures show.
+        using var tachometer = new StopWatchTachometer(static (_, _) => { }, StatusInterval, "demo.frame_processing");
         var interval = TimeSpan.FromSeconds(1 / _settings.FramesPerSecond);
         var started = Stopwatch.GetTimestamp();
         var nextLabel = LabelInterval;
@@ -131,6 +168,7 @@ internal sealed class DemoLoop
             }
             ticker.Tick();
             using (processing.Start())
+            using (tachometer.Start())
             {
                 scene.Advance();
                 scene.Render(frame);

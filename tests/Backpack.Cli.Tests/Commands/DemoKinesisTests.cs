@@ -13,7 +13,7 @@ public sealed class DemoKinesisTests
         await using var endpoint = await LocalKinesisVideoEndpoint.StartAsync();
         endpoint.AddStream("demo");
         var result = BackpackProcess.Run(
-            ["demo", "--rtsp-port", "0", "--bind", "127.0.0.1", "--duration", "7", "--width", "320", "--height", "240",
+            ["demo", "--rtsp-port", "0", "--web-port", "0", "--bind", "127.0.0.1", "--duration", "7", "--width", "320", "--height", "240",
              "--kvs-stream", "demo", "--region", endpoint.Region, "--kvs-endpoint-url", endpoint.ControlPlaneUrl.ToString()],
             new Dictionary<string, string?>
             {
@@ -38,7 +38,7 @@ public sealed class DemoKinesisTests
     [InlineData(new[] { "--kvs-stream", "cam", "--kvs-endpoint-url", "ftp://x" }, "is not an http(s) URL")]
     public void Wrong_kinesis_options_are_exit_2_with_what_was_expected(string[] arguments, string expected)
     {
-        var result = BackpackProcess.Run(["demo", "--rtsp-port", "0", "--duration", "1", .. arguments]);
+        var result = BackpackProcess.Run(["demo", "--rtsp-port", "0", "--web-port", "0", "--duration", "1", .. arguments]);
 
         result.ExitCode.Should().Be(2, result.Output + result.Error);
         result.Error.Should().Contain(expected);
