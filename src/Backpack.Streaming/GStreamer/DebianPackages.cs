@@ -16,6 +16,8 @@ internal static class DebianPackages
         [NativeLibraries.GstRtspServer] = "libgstrtspserver-1.0-0",
         [NativeLibraries.GstRtsp] = "libgstreamer-plugins-base1.0-0",
         [NativeLibraries.Gio] = "libglib2.0-0",
+        [NativeLibraries.GstWebRtc] = "libgstreamer-plugins-bad1.0-0",
+        [NativeLibraries.GstSdp] = "libgstreamer-plugins-base1.0-0",
         [NativeLibraries.LibC] = "libc6",
     };
 
@@ -58,6 +60,9 @@ internal static class DebianPackages
         ["srtsink"] = "gstreamer1.0-plugins-bad",
         ["srtsrc"] = "gstreamer1.0-plugins-bad",
         ["rtmp2sink"] = "gstreamer1.0-plugins-bad",
+        ["webrtcbin"] = "gstreamer1.0-plugins-bad",
+        ["nicesrc"] = "gstreamer1.0-nice",
+        ["nicesink"] = "gstreamer1.0-nice",
         ["x264enc"] = "gstreamer1.0-plugins-ugly",
         ["avdec_h264"] = "gstreamer1.0-libav",
         ["rtspclientsink"] = "gstreamer1.0-rtsp",

@@ -186,13 +186,35 @@ internal class Element : IDisposable
     /// </summary>
     internal IReadOnlyList<string> ElementsInside(Gst.ElementFactoryType kind)
     {
+        var found = new List<string>();
+        WalkInside(child =>
+        {
+            var factory = Gst.ElementGetFactory(child);
+            if (factory != 0 && Gst.ElementFactoryListIsType(factory, kind))
+            {
+                found.Add(GLib.TakeString(Gst.ObjectGetName(factory)) ?? string.Empty);
+            }
+        }, found.Clear);
+        return found;
+    }
+
+    /// <summary>How many elements this bin holds at any depth (the insides of inner bins too); 0 for an element that is not a bin.</summary>
+    internal int CountElementsInside()
+    {
+        var count = 0;
+        WalkInside(_ => count++, () => count = 0);
+        return count;
+    }
+
+    /// <summary>Calls <paramref name="visit"/> with every element inside this bin at any depth (borrowed); <paramref name="restart"/> when the bin changed meanwhile and the walk starts again.</summary>
+    private void WalkInside(Action<nint> visit, Action restart)
+    {
         using (Handle.Lease(out var element))
         {
             if (!GObject.TypeCheckInstanceIsA(element, Gst.BinGetType()))
             {
-                return [];
+                return;
             }
-            var found = new List<string>();
             var iterator = Gst.BinIterateRecurse(element);
             var item = default(GObject.Value);
             try
@@ -202,19 +224,15 @@ internal class Element : IDisposable
                     switch (Gst.IteratorNext(iterator, ref item))
                     {
                         case Gst.IteratorResult.Ok:
-                            var factory = Gst.ElementGetFactory(GObject.ValueGetObject(ref item));
-                            if (factory != 0 && Gst.ElementFactoryListIsType(factory, kind))
-                            {
-                                found.Add(GLib.TakeString(Gst.ObjectGetName(factory)) ?? string.Empty);
-                            }
+                            visit(GObject.ValueGetObject(ref item));
                             GObject.ValueUnset(ref item);
                             break;
                         case Gst.IteratorResult.Resync:
-                            found.Clear();
+                            restart();
                             Gst.IteratorResync(iterator);
                             break;
                         default:
-                            return found;
+                            return;
                     }
                 }
             }

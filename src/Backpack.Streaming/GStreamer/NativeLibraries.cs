@@ -25,6 +25,8 @@ internal static class NativeLibraries
     internal const string GstRtspServer = "gstrtspserver-1.0";
     internal const string GstRtsp = "gstrtsp-1.0";
     internal const string Gio = "gio-2.0";
+    internal const string GstWebRtc = "gstwebrtc-1.0";
+    internal const string GstSdp = "gstsdp-1.0";
     internal const string LibC = "libc";
 
     /// <summary>The environment variable naming a directory with a private GStreamer runtime.</summary>
@@ -40,6 +42,8 @@ internal static class NativeLibraries
         [GstRtspServer] = "libgstrtspserver-1.0.so.0",
         [GstRtsp] = "libgstrtsp-1.0.so.0",
         [Gio] = "libgio-2.0.so.0",
+        [GstWebRtc] = "libgstwebrtc-1.0.so.0",
+        [GstSdp] = "libgstsdp-1.0.so.0",
         // "libc.so" is a linker script on Debian, which dlopen cannot load.
         [LibC] = "libc.so.6",
     };

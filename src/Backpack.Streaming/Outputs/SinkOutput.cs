@@ -181,19 +181,25 @@ public partial class SinkOutput : SkyLineOutput, INativeCallbackTarget
             _timeBase = frame.PipelineTime;
             _hasTimeBase = true;
         }
+        var buffer = BufferOf(frame, frame.PipelineTime >= _timeBase ? frame.PipelineTime - _timeBase : 0);
+        var result = _source.Push(buffer);
+        if (result is not (Gst.FlowReturn.Ok or Gst.FlowReturn.Flushing))
+        {
+            Fail($"the pipeline refused a frame ({result})");
+        }
+    }
+
+    /// <summary>A new buffer with a copy of the frame's access unit, stamped at <paramref name="time"/> (PTS and DTS, nanoseconds), flagged as a delta unit unless a key frame.</summary>
+    internal static nint BufferOf(EncodedFrame frame, ulong time)
+    {
         var buffer = BufferView.Copy(frame.Data.Span);
-        var time = frame.PipelineTime >= _timeBase ? frame.PipelineTime - _timeBase : 0;
         BufferView.SetTimestamps(buffer, time, (ulong)frame.Duration.Ticks * 100);
         NativeLayout.WriteUInt64(buffer, NativeLayout.BufferDts, time);
         if (!frame.IsKeyFrame)
         {
             NativeLayout.WriteFlags(buffer, NativeLayout.ReadFlags(buffer) | NativeLayout.BufferFlagDeltaUnit);
         }
-        var result = _source.Push(buffer);
-        if (result is not (Gst.FlowReturn.Ok or Gst.FlowReturn.Flushing))
-        {
-            Fail($"the pipeline refused a frame ({result})");
-        }
+        return buffer;
     }
 
     /// <inheritdoc/>
