@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Backpack.Web;
 
-/// <summary>The stream's WebRTC output: one per stream, attached while it has WebRTC viewers (each a peer of it).</summary>
+/// <summary>
+/// The stream's WebRTC output: one per stream, made and attached at the first WebRTC viewer and kept until the stream
+/// is removed; each viewer is a peer of it. Without peers it needs no frames, so the SkyLine encodes nothing for it.
+/// </summary>
 internal sealed partial class LiveViewStream
 {
     private WebRtcOutput? _webRtc;
@@ -50,11 +53,6 @@ internal sealed partial class LiveViewStream
                 return _webRtc?.ElementCount ?? 0;
             }
         }
-    }
-
-    /// <summary>Keeps the WebRTC output while peers use it; it needs no frames without peers, so the SkyLine encodes nothing for it.</summary>
-    private void ReleaseWebRtcWhenUnused()
-    {
     }
 
     private void DisposeWebRtc()

@@ -55,7 +55,6 @@ internal sealed partial class LiveViewStream : IDisposable
         {
             _viewers.Remove(viewer);
         }
-        ReleaseWebRtcWhenUnused();
     }
 
     internal ViewerConnection[] Viewers()
