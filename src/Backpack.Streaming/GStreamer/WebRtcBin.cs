@@ -18,6 +18,7 @@ internal sealed unsafe class WebRtcBin : Element, INativeCallbackTarget
     private readonly ILogger _logger;
     private readonly string _context;
     private readonly List<SignalConnection> _connections = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<PendingPromise, bool> _pending = new();
 
     /// <summary>Wraps a webrtcbin (taking over the reference) and connects the handlers (either may be null).</summary>
     internal WebRtcBin(GstObjectHandle handle, ILogger logger, string context, Action<uint, string>? onIceCandidate, Action? onConnectionStateChanged)
@@ -135,6 +136,11 @@ internal sealed unsafe class WebRtcBin : Element, INativeCallbackTarget
         if (disposing)
         {
             DisconnectSignals();
+            // A stopped webrtcbin may drop a queued request without replying or freeing its promise: nobody waits forever.
+            foreach (var pending in _pending.Keys)
+            {
+                pending.Abandon();
+            }
         }
         base.Dispose(disposing);
     }
@@ -215,12 +221,17 @@ internal sealed unsafe class WebRtcBin : Element, INativeCallbackTarget
 
         internal Task<string?> Task => _completion.Task;
 
+        /// <summary>The task ends: the bin forgets the request.</summary>
+        private void Forget(Task<string?> task) => bin._pending.TryRemove(this, out _);
+
         public ILogger CallbackLogger => bin._logger;
 
         public string CallbackContext => bin._context;
 
         internal nint CreatePromise()
         {
+            bin._pending[this] = true;
+            _completion.Task.ContinueWith(Forget, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var handle = GCHandle.ToIntPtr(GCHandle.Alloc(this));
             return GstWebRtc.PromiseNewWithChangeFunc(&OnPromiseChanged, handle, &OnPromiseFreed);
         }

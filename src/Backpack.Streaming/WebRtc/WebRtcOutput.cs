@@ -43,6 +43,7 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
     private readonly WebRtcOutputOptions _options;
     private readonly Lock _gate = new();
     private readonly List<WebRtcPeer> _peers = [];
+    private volatile WebRtcPeer[] _peerSnapshot = [];
     private Pipeline? _pipeline;
     private AppSrc? _source;
     private Element? _tee;
@@ -133,7 +134,7 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
                 throw new GStreamerException($"The WebRTC output {Name} could not add a peer: {exception.Message}", exception);
             }
             _peers.Add(peer);
-            Volatile.Write(ref _peerCount, _peers.Count);
+            PeersChangedLocked();
         }
         LogPeerCreated(Logger, Name, peer.Id, PeerCount);
         OnNeedsFramesChanged();
@@ -253,7 +254,7 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
                 peer.TearDown(_pipeline, _tee, WebRtcPeerState.Closed, "the output was disposed");
             }
             _peers.Clear();
-            Volatile.Write(ref _peerCount, 0);
+            PeersChangedLocked();
             TearDownPipelineLocked();
         }
     }
@@ -269,7 +270,7 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
             removed = _peers.Remove(peer);
             if (removed)
             {
-                Volatile.Write(ref _peerCount, _peers.Count);
+                PeersChangedLocked();
                 peer.TearDown(_pipeline, _tee, WebRtcPeerState.Closed, reason);
             }
         }
@@ -339,11 +340,8 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
     {
         var (text, debug) = message.ParseProblem();
         var path = message.SourcePath;
-        WebRtcPeer? owner;
-        lock (_gate)
-        {
-            owner = _peers.Find(peer => peer.Owns(path));
-        }
+        // Never the lock here: a teardown holding it stops this thread.
+        var owner = Array.Find(_peerSnapshot, peer => peer.Owns(path));
         if (owner is not null)
         {
             owner.Fail($"webrtcbin error from {message.SourceName}: {text}");
@@ -369,7 +367,7 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
         }
         var hadPeers = _peers.Count > 0;
         _peers.Clear();
-        Volatile.Write(ref _peerCount, 0);
+        PeersChangedLocked();
         TearDownPipelineLocked();
         _failed = false;
         if (hadPeers)
@@ -391,6 +389,12 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
         _source = null;
         _tee = null;
         _pipeline = null;
+    }
+
+    private void PeersChangedLocked()
+    {
+        Volatile.Write(ref _peerCount, _peers.Count);
+        _peerSnapshot = [.. _peers];
     }
 
     private static WebRtcOutputOptions Validated(WebRtcOutputOptions? options)

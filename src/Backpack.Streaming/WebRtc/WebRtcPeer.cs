@@ -75,7 +75,8 @@ public sealed class WebRtcPeer : IDisposable
     /// <param name="cancellationToken">Stops waiting (webrtcbin answers within milliseconds).</param>
     /// <returns>The offer's SDP text.</returns>
     /// <exception cref="ObjectDisposedException">The peer is closed.</exception>
-    /// <exception cref="GStreamerException">webrtcbin could not make an offer.</exception>
+    /// <exception cref="GStreamerException">webrtcbin could not make an offer, or the peer was closed meanwhile.</exception>
+    /// <exception cref="TimeoutException">webrtcbin made no offer within 10 s.</exception>
     public async Task<string> CreateOfferAsync(CancellationToken cancellationToken = default)
     {
         WebRtcBin webrtc;
@@ -85,7 +86,16 @@ public sealed class WebRtcPeer : IDisposable
             webrtc = _webrtc;
             _offered = true;
         }
-        var offer = await webrtc.CreateLocalDescriptionAsync(offer: true).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task<string?> offering;
+        try
+        {
+            offering = webrtc.CreateLocalDescriptionAsync(offer: true);
+        }
+        catch (ObjectDisposedException exception)
+        {
+            throw new ObjectDisposedException($"WebRTC peer {Id} was closed.", exception);
+        }
+        var offer = await offering.WaitAsync(AnswerTimeout, cancellationToken).ConfigureAwait(false);
         return offer ?? throw new GStreamerException("webrtcbin made an empty offer.");
     }
 
@@ -253,8 +263,10 @@ public sealed class WebRtcPeer : IDisposable
         }
         // No callback after this; the element itself is stopped below.
         webrtc?.DisconnectSignals();
-        StopAndRemove(pipeline, _queue);
+        // webrtcbin first: until negotiated it blocks its sink pads, and the queue's thread waits there; stopping
+        // webrtcbin flushes them and lets that thread go, then the queue can stop.
         StopAndRemove(pipeline, webrtc);
+        StopAndRemove(pipeline, _queue);
         _teePad?.Dispose();
         _sinkPad?.Dispose();
         webrtc?.Dispose();

@@ -180,6 +180,63 @@ public sealed class WebRtcOutputTests
         bad.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("Name");
     }
 
+    [Fact]
+    public async Task Peers_created_and_disposed_from_several_threads_while_the_SkyLine_stops_and_starts_then_the_output_disposed_throw_nothing()
+    {
+        using var feed = new Feed();
+        var output = new WebRtcOutput(new WebRtcOutputOptions { MaxPeers = 8 });
+        feed.SkyLine.Attach(output);
+        var before = NativeBoundaryFaults();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        var workers = Enumerable.Range(0, 3).Select(worker => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                WebRtcPeer peer;
+                try
+                {
+                    peer = output.CreatePeer();
+                }
+                catch (InvalidOperationException exception) when (exception.Message.Contains("too many", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                if (worker == 0)
+                {
+                    using var viewer = new TestViewer(peer);
+                    await viewer.NegotiateAsync();
+                    await Task.Delay(300);
+                }
+                else
+                {
+                    await peer.CreateOfferAsync();
+                }
+                peer.Dispose();
+            }
+        })).ToList();
+        var restarts = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(700);
+                feed.SkyLine.StopStreaming();
+                feed.SkyLine.StartStreaming(30, Width, Height);
+            }
+        });
+
+        await Task.WhenAll([.. workers, restarts]).WaitAsync(TimeSpan.FromSeconds(20));
+        using var last = output.CreatePeer();
+        _ = await last.CreateOfferAsync();
+        output.Dispose();
+        output.Dispose();
+
+        last.State.Should().Be(WebRtcPeerState.Closed);
+        output.PeerCount.Should().Be(0);
+        NativeBoundaryFaults().Should().Be(before, "no callback failed");
+    }
+
+    private static long NativeBoundaryFaults() => Backpack.Streaming.GStreamer.NativeBoundary.Faults;
+
     private static void WaitUntil(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + Wait;
