@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Backpack.Streaming.Runtime;
 using Backpack.Streaming.WebRtc;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Web;
@@ -8,6 +9,9 @@ namespace Backpack.Web;
 /// <summary>The viewer's WebRTC peer: the offer, the answer and the candidates, relayed as strings.</summary>
 internal sealed partial class ViewerConnection
 {
+    /// <summary>How long after the page's own WebRTC deadline the server gives an unconnected peer up.</summary>
+    private static readonly TimeSpan PeerGrace = TimeSpan.FromSeconds(10);
+
     private WebRtcPeer? _peer;
 
     private async Task StartWebRtcAsync(CancellationToken token)
@@ -44,6 +48,30 @@ internal sealed partial class ViewerConnection
             return;
         }
         await SendTextAsync(Messages.Offer(offer), token).ConfigureAwait(false);
+        _ = BackgroundWork.RunAsync("live view WebRTC watch", _logger, () => AbandonUnconnectedPeerAsync(peer, token));
+    }
+
+    /// <summary>
+    /// A page that neither connects nor falls back (gone quiet, or not a page) would keep its webrtcbin forever: some
+    /// time after the page's own deadline, the server gives the peer up and says so.
+    /// </summary>
+    private async Task AbandonUnconnectedPeerAsync(WebRtcPeer peer, CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(_options.WebRtcConnectTimeout + PeerGrace, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (peer.State != WebRtcPeerState.Connected && Interlocked.CompareExchange(ref _peer, null, peer) == peer)
+        {
+            peer.LocalCandidate -= OnLocalCandidate;
+            peer.Dispose();
+            Transport = "none";
+            await SendTextAsync(Messages.Error("WebRTC did not connect; the server gave the peer up: use transport ws"), token).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The answer or a candidate of the page; returns what was wrong, or null.</summary>

@@ -8,7 +8,7 @@ namespace Backpack.Web.Tests;
 /// <summary>The viewer's WebSocket as a page speaks it, from a plain client: messages, the fallback's frames, the limits.</summary>
 public sealed class ViewerProtocolTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private readonly StreamFeed _demo = new("demo", 320, 240, 30);
     private LiveViewServer _server = null!;
@@ -68,6 +68,33 @@ public sealed class ViewerProtocolTests : IAsyncLifetime
         garbage.GetProperty("message").GetString().Should().Contain("expected a JSON object");
         early.GetProperty("message").GetString().Should().Contain("start");
         socket.State.Should().Be(WebSocketState.Open);
+    }
+
+    [Fact]
+    public async Task A_client_that_takes_the_offer_and_never_answers_loses_its_peer_some_seconds_after_the_pages_deadline()
+    {
+        await using var server = new LiveViewServer(new LiveViewServerOptions { Port = 0, Address = "127.0.0.1", WebRtcConnectTimeout = TimeSpan.FromSeconds(1) });
+        server.AddStream("demo", _demo.SkyLine);
+        await server.StartAsync();
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/ws/demo"), CancellationToken.None);
+        await ReceiveJsonAsync(socket);
+
+        await SendAsync(socket, """{"type":"start","transport":"webrtc"}""");
+        var offer = await ReceiveJsonAsync(socket, skipStats: true);
+        var withPeer = server.FindStream("demo")!.WebRtcElementCount;
+        JsonElement error;
+        do
+        {
+            error = await ReceiveJsonAsync(socket, skipStats: true);
+        }
+        while (error.GetProperty("type").GetString() == "candidate");
+
+        offer.GetProperty("type").GetString().Should().Be("offer");
+        offer.GetProperty("sdp").GetString().Should().Contain("H264");
+        error.GetProperty("message").GetString().Should().Contain("gave the peer up");
+        server.FindStream("demo")!.WebRtcElementCount.Should().BeLessThan(withPeer, "the peer's webrtcbin was freed");
+        socket.State.Should().Be(WebSocketState.Open, "the viewer may still ask for the WebSocket");
     }
 
     [Fact]
