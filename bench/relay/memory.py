@@ -43,6 +43,8 @@ kvs = compare.kvs
 
 KIB_GIB = 1024 * 1024
 HOLD = 0.0
+NO_THP_ON = False
+NO_THP = "import ctypes, os, sys; assert ctypes.CDLL(None).prctl(41, 1, 0, 0, 0) == 0; os.execvp(sys.argv[1], sys.argv[1:])"
 ARENA = 64 * 1024 * 1024  # glibc's HEAP_MAX_SIZE on 64-bit
 
 
@@ -115,7 +117,9 @@ def run(urls, mode, settle, workdir, env, samples, dump=None):
             "kinesis": {"region": endpoint.region, "endpointUrl": endpoint.url, "createStreams": False},
             "statusSeconds": 5,
         }, file)
-    process = compare.spawn(["dotnet", kvs.CLI, "relay", "--config", config], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    # --no-thp: the relay runs with transparent huge pages off (prctl PR_SET_THP_DISABLE, inherited through exec).
+    prefix = ["/usr/bin/python3", "-c", NO_THP] if NO_THP_ON else []
+    process = compare.spawn(prefix + ["dotnet", kvs.CLI, "relay", "--config", config], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, **kvs.CREDENTIALS, **env})
     status = compare.Lines(process.stdout)
     compare.Lines(process.stderr)
@@ -150,11 +154,12 @@ def main():
     parser.add_argument("--settle", type=float, default=25.0)
     parser.add_argument("--samples", type=int, default=5, help="breakdowns taken a second apart; the largest is shown")
     parser.add_argument("--hold", type=float, default=0.0, help="seconds each relay is kept running after settling, its pid printed (to look at it)")
+    parser.add_argument("--no-thp", action="store_true", help="run the relay with transparent huge pages disabled (prctl)")
     parser.add_argument("--dump", help="a directory to keep the largest sample's smaps in (smaps-MODE-CAMERAS)")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the relay's environment")
     args = parser.parse_args()
-    global HOLD
-    HOLD = args.hold
+    global HOLD, NO_THP_ON
+    HOLD, NO_THP_ON = args.hold, args.no_thp
     counts = [int(value) for value in args.cameras.split(",")]
     env = dict(item.split("=", 1) for item in args.env)
     signal.signal(signal.SIGTERM, compare.on_sigterm)
@@ -170,7 +175,8 @@ def main():
     finally:
         compare.end_all()
     kinds = sorted({kind for parts, _, _ in results.values() for kind in parts})
-    header = f"{'MiB (' + args.mode + (', ' + ' '.join(args.env) if args.env else '') + ')':<40}" + "".join(f"{str(count) + ' cam':>10}" for count in counts)
+    label = args.mode + (', ' + ' '.join(args.env) if args.env else '') + (', THP off' if args.no_thp else '')
+    header = f"{'MiB (' + label + ')':<40}" + "".join(f"{str(count) + ' cam':>10}" for count in counts)
     if len(counts) > 1:
         header += f"{'per added':>11}"
     print(header)
