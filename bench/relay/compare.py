@@ -329,6 +329,9 @@ def main():
     if args.cameras < 1 or args.rounds < 1 or args.window <= 0:
         parser.error("--cameras, --rounds and --window must be positive")
     signal.signal(signal.SIGTERM, on_sigterm)
+    # Started in the background (cmd &, nohup), this process would ignore SIGINT and so would every child it execs: the
+    # relay would never see the SIGINT that asks it to stop cleanly. A handler here is reset to the default by exec.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     kvs.build()
     # Every run starts its own client, so its own media from the clip's start: the clip outlasts settle + window.

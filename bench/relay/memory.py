@@ -169,6 +169,9 @@ def main():
     counts = [int(value) for value in args.cameras.split(",")]
     env = dict(item.split("=", 1) for item in args.env)
     signal.signal(signal.SIGTERM, compare.on_sigterm)
+    # Started in the background (cmd &, nohup), this process would ignore SIGINT and so would every child it execs: the
+    # relay would never see the SIGINT that asks it to stop cleanly. A handler here is reset to the default by exec.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     kvs.build()
     clip = compare.make_clip(90)
     workdir = tempfile.mkdtemp(prefix="relay-memory-")
