@@ -27,7 +27,8 @@ camera (annotate, --base-window s) gives the process's base RSS. The CPU of the 
 Prints the ratios against the issue's goals: CPU per camera-second against the reference's (annotate <= 0.5,
 passthrough <= 0.05; the same ratio per frame that reached a sink is printed beside it, the fair one when the reference
 falls behind on a busy machine), RSS per camera = max RSS / cameras <= 64 MB (MiB, as bench/kvs/compare.py counts
-kvssink's 512 MB), real time (frames out within 1 % of frames in over the window, every camera).
+kvssink's 512 MB), and beside it each added camera's RSS above the one-camera relay (bench/relay/memory.py says part by
+part where it goes), real time (frames out within 1 % of frames in over the window, every camera).
 
 Run from the repository root with Debian's Python (it builds what it runs, like bench/kvs/compare.py):
     /usr/bin/python3 bench/relay/compare.py [--rounds 1] [--window 60] [--cameras 4] [--settle 10] [--base-window 20]
@@ -328,6 +329,9 @@ def main():
     if args.cameras < 1 or args.rounds < 1 or args.window <= 0:
         parser.error("--cameras, --rounds and --window must be positive")
     signal.signal(signal.SIGTERM, on_sigterm)
+    # Started in the background (cmd &, nohup), this process would ignore SIGINT and so would every child it execs: the
+    # relay would never see the SIGINT that asks it to stop cleanly. A handler here is reset to the default by exec.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     kvs.build()
     # Every run starts its own client, so its own media from the clip's start: the clip outlasts settle + window.
@@ -400,7 +404,10 @@ def main():
               f"vs the reference's {kvs.median(rows['reference_ms_per_frame']):.2f} ms per frame at its sinks: {per_frame:.3f}")
     for kind in ("annotate", "passthrough"):
         rss = kvs.median([run["rss"] for run in runs[kind]])
-        marginal = f", above the one-camera relay's {base['rss']:.0f} MiB: {(rss - base['rss']) / (args.cameras - 1):.1f} MiB per added camera" if base and args.cameras > 1 else ""
+        # Two readings of "per camera": the whole process shared out (the runtime's and the libraries' ~110 MiB included,
+        # paid once whatever the number of cameras), and what each camera adds (the slope above a one-camera relay).
+        marginal = (f", above the one-camera relay's {base['rss']:.0f} MiB: {(rss - base['rss']) / (args.cameras - 1):.1f} MiB per added camera "
+                    f"({kvs.verdict((rss - base['rss']) / (args.cameras - 1), GOALS['rss_mib_per_camera'])})") if base and args.cameras > 1 else ""
         note = " (passthrough not in effect: this is a re-encoding relay's)" if kind == "passthrough" and not all(effective for _, effective in rows[kind]) else ""
         print(f"relay {kind} RSS: {rss:.0f} MiB max = {rss / args.cameras:.1f} MiB per camera{marginal}; goal <= {GOALS['rss_mib_per_camera']} MiB per camera: "
               f"{kvs.verdict(rss / args.cameras, GOALS['rss_mib_per_camera'])}{note}")

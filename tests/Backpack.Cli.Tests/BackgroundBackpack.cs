@@ -46,6 +46,9 @@ internal sealed class BackgroundBackpack : IDisposable
         return new BackgroundBackpack(Process.Start(start)!, urlLine, urlsExpected);
     }
 
+    /// <summary>The process's id (to read its /proc entries).</summary>
+    internal int ProcessId => _process.Id;
+
     /// <summary>What it printed so far.</summary>
     internal string Output
     {

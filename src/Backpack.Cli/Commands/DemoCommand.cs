@@ -73,6 +73,8 @@ internal static class DemoCommand
         // Process-wide, before anything starts GStreamer: the defaults (the nearest .env, as the original),
         // with the .env warnings and faults of native callbacks on the console.
         StreamingRuntime.Configure(new StreamingRuntimeOptions(), loggerFactory);
+        // Before any encoder allocates: x264 would otherwise round its buffers up to resident 2 MiB pages.
+        TransparentHugePages.Disable();
         if (StreamingCommand.CheckPrerequisites("demo", Prerequisites, error, " (or run ./backpack demo from a clone, which installs them)") is false)
         {
             return ExitCodes.MissingPrerequisite;

@@ -67,6 +67,8 @@ internal static class RelayCommand
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         StreamingRuntime.Configure(new StreamingRuntimeOptions(), loggerFactory);
+        // Before any encoder allocates: x264 would otherwise round its buffers up to resident 2 MiB pages.
+        TransparentHugePages.Disable();
         if (!StreamingCommand.CheckPrerequisites("relay", Prerequisites, error))
         {
             return ExitCodes.MissingPrerequisite;

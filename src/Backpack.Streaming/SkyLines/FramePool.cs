@@ -18,6 +18,12 @@ namespace Backpack.Streaming.SkyLines;
 /// limit, so memory stays bounded by the queue plus what the pipeline holds in flight.
 /// </para>
 /// <para>
+/// Prepare may leave some slots cold: allocated but never written, so their pages are not resident. Put
+/// takes a cold slot only when no warm one is free (the queue is deeper than usual); that frame pays the
+/// page faults once, and the slot is warm from then on. A pipeline that keeps up uses a few slots over and
+/// over, so the process holds the memory of what is really in flight, not of the whole queue's capacity.
+/// </para>
+/// <para>
 /// Disposing frees every slot nobody holds; a slot still held (by Put, the feeding thread or a GStreamer
 /// buffer) is freed by its last holder. Whoever publishes a slot (queue or free list) after the pool was
 /// disposed frees what it finds, so no slot is stranded and none is freed twice.
@@ -29,6 +35,7 @@ internal sealed class FramePool : IDisposable
     private const int GrowthStep = 4;
 
     private readonly ConcurrentQueue<FrameSlot> _free = new();
+    private readonly ConcurrentQueue<FrameSlot> _cold = new();
     private readonly ConcurrentQueue<FrameSlot> _queue = new();
     private readonly Lock _slotsGate = new();
     private readonly List<FrameSlot> _all = [];
@@ -85,11 +92,13 @@ internal sealed class FramePool : IDisposable
 
     /// <summary>
     /// Makes sure at least <paramref name="slots"/> slots exist with <paramref name="bytes"/> of memory
-    /// each (0: as much as the largest slot has), written once so the pages are resident. Free slots that are too small are grown (they are
-    /// taken out of the free list meanwhile); slots in use keep their memory. Concurrent calls take turns.
+    /// each (0: as much as the largest slot has). Of the slots made or grown, the first <paramref name="warm"/>
+    /// are written once so their pages are resident; the others stay cold (allocated, not resident) until a
+    /// frame first needs them. Free slots that are too small are grown (they are taken out of the free lists
+    /// meanwhile); slots in use keep their memory. Concurrent calls take turns.
     /// Heavy (milliseconds per megabyte): never call it from Put.
     /// </summary>
-    internal void Prepare(int slots, int bytes)
+    internal void Prepare(int slots, int bytes, int warm = int.MaxValue)
     {
         lock (_slotsGate)
         {
@@ -106,11 +115,17 @@ internal sealed class FramePool : IDisposable
             {
                 // Only free slots can grow: take them all out, keep the large ones.
                 var large = new List<FrameSlot>();
+                var largeCold = new List<FrameSlot>();
                 while (_free.TryDequeue(out var slot))
                 {
                     (slot.Capacity < bytes ? growing : large).Add(slot);
                 }
+                while (_cold.TryDequeue(out var slot))
+                {
+                    (slot.Capacity < bytes ? growing : largeCold).Add(slot);
+                }
                 large.ForEach(_free.Enqueue);
+                largeCold.ForEach(_cold.Enqueue);
             }
             while (_all.Count < slots)
             {
@@ -119,15 +134,18 @@ internal sealed class FramePool : IDisposable
                 growing.Add(slot);
             }
             Volatile.Write(ref _slotCount, _all.Count);
-            foreach (var slot in growing)
+            for (var index = 0; index < growing.Count; index++)
             {
-                slot.EnsureCapacity(bytes);
-                slot.Clear();
+                growing[index].EnsureCapacity(bytes);
+                if (index < warm)
+                {
+                    growing[index].Clear();
+                }
             }
             Volatile.Write(ref _smallestSlot, _all.Min(slot => slot.Capacity));
-            foreach (var slot in growing)
+            for (var index = 0; index < growing.Count; index++)
             {
-                Publish(_free, slot);
+                Publish(index < warm ? _free : _cold, growing[index]);
             }
         }
     }
@@ -151,8 +169,9 @@ internal sealed class FramePool : IDisposable
         {
             Interlocked.Increment(ref _dropped);
         }
-        else if (_free.TryDequeue(out slot))
+        else if (_free.TryDequeue(out slot) || _cold.TryDequeue(out slot))
         {
+            // A cold slot only when no warm one is free: the queue is deeper than the pipeline usually holds.
             slot.Acquire();
         }
         else if (fitsEverySlot && TryTakeQueued(out slot))
@@ -205,7 +224,7 @@ internal sealed class FramePool : IDisposable
         return cleared;
     }
 
-    /// <summary>Gives a slot back (its last reference went); on any thread, GStreamer's included. Lock-free.</summary>
+    /// <summary>Gives a slot back (its last reference went; it is warm now); on any thread, GStreamer's included. Lock-free.</summary>
     internal void Return(FrameSlot slot) => Publish(_free, slot);
 
     /// <summary>
@@ -222,6 +241,7 @@ internal sealed class FramePool : IDisposable
         }
         FreeAll(_queue);
         FreeAll(_free);
+        FreeAll(_cold);
     }
 
     private bool TryTakeQueued(out FrameSlot slot)

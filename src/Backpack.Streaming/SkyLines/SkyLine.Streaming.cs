@@ -172,14 +172,15 @@ public partial class SkyLine
     private int QueueCapacity(int frameBytes) => (int)Math.Clamp(_options.MaxQueuedBytes / frameBytes, 1, _options.MaxQueuedFrames);
 
     /// <summary>
-    /// Buffers for the queue and a few in flight, allocated and touched ahead, so that frames do not pay
-    /// for page faults inside Put. Heavy (about 17 MB at 1280×720 with the defaults): never on the
-    /// thread in Put.
+    /// Buffers for the queue and a few in flight, allocated ahead so that Put never allocates. Those a
+    /// pipeline that keeps up holds (<see cref="WarmBuffers"/>) are also touched ahead, so that frames do not
+    /// pay for page faults inside Put; the rest of the queue's stay cold (not resident: 8 of 1.4 MB at
+    /// 1280×720 with the defaults) until the queue first grows that deep. Heavy: never on the thread in Put.
     /// </summary>
     private void PrepareBuffers(int width, int height)
     {
         var frameBytes = new I420Layout(width, height).Size;
-        _pool.Prepare(QueueCapacity(frameBytes) + 4, frameBytes);
+        _pool.Prepare(QueueCapacity(frameBytes) + 4, frameBytes, WarmBuffers);
     }
 
     /// <summary>

@@ -63,6 +63,12 @@ public partial class SkyLine : IDisposable, IAsyncDisposable
     private const string EncoderBinName = "backpack_encoder";
     private const string UnitsName = "backpack_units";
 
+    /// <summary>
+    /// Frame buffers a session touches ahead: what a pipeline that keeps up holds at once (the frame being put,
+    /// appsrc's two, the one the encoder holds). The rest of the queue's buffers become resident only when used.
+    /// </summary>
+    private const int WarmBuffers = 4;
+
     private readonly SkyLineOptions _options;
     private readonly TimeProvider _clock;
     private readonly Lock _lifecycle = new();

@@ -86,7 +86,9 @@ public sealed class SkyLineOptions
 
     /// <summary>
     /// Frames the queue between Put and the encoder holds at most: 1 to 1024, default 8. When it is
-    /// full the oldest frame is dropped (and counted), so latency stays bounded.
+    /// full the oldest frame is dropped (and counted), so latency stays bounded. The queue's buffers are
+    /// allocated when streaming starts, but only the few a pipeline that keeps up holds are resident from
+    /// the start; the others take memory once the queue first grows that deep.
     /// </summary>
     public int MaxQueuedFrames
     {

@@ -113,6 +113,8 @@ public sealed partial class RelayCommandTests : IDisposable
             """);
         using var relay = BackgroundBackpack.Start(MountLine(), 2, "relay", "--config", path);
         var urls = relay.WaitForUrls();
+        // x264 would round its buffers up to resident 2 MiB pages (TransparentHugePages).
+        var hugePages = File.ReadLines($"/proc/{relay.ProcessId}/status").Single(line => line.StartsWith("THP_enabled:", StringComparison.Ordinal));
 
         var yard = RtspProbe.Frames(urls[0], []);
         var gate = RtspProbe.Frames(urls[1], []);
@@ -126,6 +128,7 @@ public sealed partial class RelayCommandTests : IDisposable
         exit.Output.Should().MatchRegex(@"yard_0f8fad5b-d9cb-469f-a165-70867728950e: on, camera Streaming, \d+\.\d fps, \d+ in, \d+ out, \d+ dropped, rtsp [01] viewer\(s\)");
         exit.Output.Should().MatchRegex(@"gate: on, camera Streaming, 1\d\.\d fps");
         exit.Output.Should().EndWith("Stopped." + Environment.NewLine);
+        hugePages.Should().MatchRegex(@"^THP_enabled:\s+0$", "the relay turns transparent huge pages off before its encoders allocate");
     }
 
     [Fact]

@@ -173,6 +173,43 @@ public sealed class FramePoolTests
         all.Distinct().Should().HaveCount(12);
     }
 
+    [Fact]
+    public void Cold_slots_are_lent_only_when_no_warm_one_is_free_so_a_pool_that_keeps_up_reuses_its_warm_ones()
+    {
+        using var pool = new FramePool();
+        pool.Configure(capacity: 8, maxSlots: 20);
+        pool.Prepare(12, Bytes, warm: 2);
+        var seen = new HashSet<FrameSlot>();
+        for (var i = 0; i < 50; i++)
+        {
+            var slot = pool.Rent(Bytes)!;
+            seen.Add(slot);
+            slot.Release();
+        }
+        seen.Should().HaveCount(2, "a frame at a time only ever needs the warm slots");
+
+        var deep = Enumerable.Range(0, 12).Select(_ => pool.Rent(Bytes)).ToList();
+        deep.Should().OnlyContain(slot => slot != null, "the cold slots are there when the queue grows deep");
+        deep.Distinct().Should().HaveCount(12);
+        pool.Dropped.Should().Be(0);
+        pool.Growths.Should().Be(0);
+    }
+
+    [Fact]
+    public void Cold_slots_take_no_resident_memory_until_used()
+    {
+        // Above glibc's largest mmap threshold (32 MiB): each slot is a mapping of its own, resident only where written.
+        const int Large = 40 * 1024 * 1024;
+        using var pool = new FramePool();
+        pool.Configure(capacity: 4, maxSlots: 8);
+        var before = Environment.WorkingSet;
+        pool.Prepare(6, Large, warm: 1);
+        var grown = Environment.WorkingSet - before;
+
+        grown.Should().BeGreaterThan(Large / 2, "the warm slot is written ahead");
+        grown.Should().BeLessThan(3L * Large, "five of the six slots are cold");
+    }
+
     private static void WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
