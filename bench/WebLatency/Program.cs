@@ -55,7 +55,9 @@ static async Task<double[]> MeasureAsync(Chromium chromium, LiveViewServer serve
     await page.EvaluateAsync("() => window.backpackPlayer.watchFrameCodes(true)");
     await Task.Delay(TimeSpan.FromSeconds(seconds));
     var codes = await page.EvaluateAsync<JsonElement>("() => window.backpackPlayer.takeFrameCodes()");
-    var finalTransport = (await page.EvaluateAsync<JsonElement>("() => window.backpackPlayer.stats()")).GetProperty("transport").GetString();
+    var finalStats = await page.EvaluateAsync<JsonElement>("() => window.backpackPlayer.stats()");
+    var finalTransport = finalStats.GetProperty("transport").GetString();
+    Console.Error.WriteLine($"{transport} player stats at the end: {finalStats}");
     await page.Context.CloseAsync();
     if (finalTransport != transport)
     {

@@ -51,6 +51,7 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
     private string? _capsText;
     private H264Configuration? _configuration;
     private long _timeOffset;
+    private long _lastTime = -1;
     private bool _hasTimeBase;
     private volatile bool _failed;
     private string? _failure;
@@ -190,14 +191,19 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
             {
                 return;
             }
-            if (!_hasTimeBase)
+            // Each stream continues the pipeline's running time (a restart goes on for the connected viewers), and no
+            // frame is stamped later than the moment it arrives: webrtcbin's sink waits for a buffer's time, so one
+            // frame that came late when the offset was taken (the first after the encoder resumed came 180 ms late)
+            // would hold every later one back by as much. The offset only shrinks; times only grow.
+            var now = (long)(_pipeline.RunningTime ?? 0);
+            var offset = now - (long)frame.PipelineTime;
+            if (!_hasTimeBase || offset < _timeOffset)
             {
-                // Each stream continues the pipeline's running time: a restart goes on for the connected viewers.
-                var now = (long)(_pipeline.RunningTime ?? 0);
-                _timeOffset = now - (long)frame.PipelineTime;
+                _timeOffset = offset;
                 _hasTimeBase = true;
             }
-            var shifted = (long)frame.PipelineTime + _timeOffset;
+            var shifted = Math.Max((long)frame.PipelineTime + _timeOffset, _lastTime + 1);
+            _lastTime = shifted;
             time = shifted > 0 ? (ulong)shifted : 0;
         }
         var buffer = SinkOutput.BufferOf(frame, time);
@@ -327,6 +333,7 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
             _tee = tee;
             _failed = false;
             _hasTimeBase = false;
+            _lastTime = -1;
             pipeline = null;
         }
         finally

@@ -15,7 +15,7 @@
   $('name').textContent = name;
   document.title = `${name} · Backpack live view`;
 
-  const state = { transport: 'none', decoder: null, framesDecoded: 0, width: 0, height: 0, connected: false, latencyMs: null, fallbackReason: null, lastError: null };
+  const state = { transport: 'none', decoder: null, jitterBufferMs: null, decodeMs: null, framesDecoded: 0, width: 0, height: 0, connected: false, latencyMs: null, fallbackReason: null, lastError: null };
   const wantsMse = params.get('decoder') === 'mse';
   let mse = null;
   let socket = null;
@@ -154,6 +154,8 @@
     report.forEach(entry => {
       if (entry.type === 'inbound-rtp' && entry.kind === 'video') {
         state.framesDecoded = entry.framesDecoded || 0;
+        if (entry.jitterBufferEmittedCount) state.jitterBufferMs = 1000 * entry.jitterBufferDelay / entry.jitterBufferEmittedCount;
+        if (entry.framesDecoded) state.decodeMs = 1000 * entry.totalDecodeTime / entry.framesDecoded;
         if (entry.frameWidth) { state.width = entry.frameWidth; state.height = entry.frameHeight; }
       }
     });
