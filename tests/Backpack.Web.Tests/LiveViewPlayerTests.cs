@@ -102,8 +102,24 @@ public sealed class LiveViewPlayerTests(Chromium chromium) : IAsyncLifetime
 
         fpsIn.Should().BeApproximately(_demo.FrameRate, _demo.FrameRate * 0.1, "the app puts 30 frames a second");
         fpsOut.Should().BeApproximately(_demo.FrameRate, _demo.FrameRate * 0.1);
-        (await page.Locator("#viewers").InnerTextAsync()).Should().StartWith("1 (WebRTC 0, WebSocket 1)");
+        (await page.Locator("#viewers").InnerTextAsync()).Should().StartWith("1 (0 WebRTC, 1 WS)");
         (await page.Locator("#state").InnerTextAsync()).Should().Be("Streaming");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Every_output_of_the_SkyLine_is_shown_with_the_figures_of_its_own_kind()
+    {
+        using var kinesisLike = new FiguresOutput();
+        _demo.SkyLine.Attach(kinesisLike);
+        var page = await chromium.NewPageAsync();
+        await page.GotoAsync(new Uri(_server.Url!, "/view/demo?transport=ws").ToString());
+        await PlayerStats.WaitForFramesAsync(page, 15, Patience);
+
+        var outputs = page.Locator("#outputs tbody");
+        await Assertions.Expect(outputs).ToContainTextAsync("uploader (kinesis)", new() { Timeout = 5000 });
+        await Assertions.Expect(outputs).ToContainTextAsync("fragments persisted 36 · buffered bytes 4096");
+        _demo.SkyLine.Detach(kinesisLike);
         await page.Context.CloseAsync();
     }
 
@@ -117,6 +133,22 @@ public sealed class LiveViewPlayerTests(Chromium chromium) : IAsyncLifetime
         response!.Status.Should().Be(404);
         (await page.Locator("h1").InnerTextAsync()).Should().Be("No such stream");
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>An output of another package's kind (as Backpack.Aws's Kinesis output): its own figures travel in the statistics' extras.</summary>
+    private sealed class FiguresOutput() : Backpack.Streaming.Outputs.SkyLineOutput("uploader")
+    {
+        protected override string Kind => "kinesis";
+
+        protected override void OnFrame(Backpack.Streaming.Outputs.EncodedFrame frame)
+        {
+        }
+
+        protected override void AddExtras(List<KeyValuePair<string, double>> extras)
+        {
+            extras.Add(new("fragments_persisted", 36));
+            extras.Add(new("buffered_bytes", 4096));
+        }
     }
 
     internal static async Task<List<(int Code, double At)>> FrameCodesAsync(IPage page)

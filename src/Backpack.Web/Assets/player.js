@@ -332,7 +332,7 @@
     $('dropped').textContent = figures.framesDropped;
     $('skipped').textContent = figures.framesSkipped;
     $('repeated').textContent = figures.framesRepeated;
-    $('viewers').textContent = `${figures.viewers} (WebRTC ${figures.viewersWebRtc}, WebSocket ${figures.viewersWs})`;
+    $('viewers').textContent = `${figures.viewers} (${figures.viewersWebRtc} WebRTC, ${figures.viewersWs} WS)`;
     $('decoded').textContent = state.framesDecoded;
     $('latency').textContent = state.latencyMs === null ? '–' : `${Math.round(state.latencyMs)} ms`;
     const error = $('last-error');
@@ -341,11 +341,21 @@
     const tachometers = $('tachometers').tBodies[0];
     tachometers.replaceChildren(...figures.tachometers.map(t => row([t.name, `${t.meanMs.toFixed(2)} ms`, `${t.maxMs.toFixed(2)} ms`])));
     const outputs = $('outputs').tBodies[0];
-    outputs.replaceChildren(...figures.outputs.map(o => {
-      const extras = Object.entries(o.extras).map(([k, v]) => `${k} ${v}`).join(', ');
-      const r = row([o.kind === o.name ? o.name : `${o.name} (${o.kind})`, o.state, o.framesWritten, o.framesDropped]);
-      if (extras || o.lastError) r.title = [extras, o.lastError].filter(Boolean).join('\n');
-      return r;
+    outputs.replaceChildren(...figures.outputs.flatMap(o => {
+      const rows = [row([o.kind === o.name ? o.name : `${o.name} (${o.kind})`, o.state, o.framesWritten, o.framesDropped])];
+      // An output's own figures (a Kinesis output's fragments persisted and buffered bytes, a WebRTC output's peers).
+      const extras = Object.entries(o.extras).map(([k, v]) => `${k.replaceAll('_', ' ')} ${Number.isInteger(v) ? v : v.toFixed(1)}`).join(' · ');
+      const detail = [extras, o.lastError ? `last error: ${o.lastError}` : ''].filter(Boolean).join(' — ');
+      if (detail) {
+        const extra = document.createElement('tr');
+        extra.className = 'extras';
+        const td = document.createElement('td');
+        td.colSpan = 4;
+        td.textContent = detail;
+        extra.append(td);
+        rows.push(extra);
+      }
+      return rows;
     }));
     const processing = figures.tachometers.length ? figures.tachometers[0].meanMs : 0;
     history.push({ fps: figures.fpsOut, ms: processing });
