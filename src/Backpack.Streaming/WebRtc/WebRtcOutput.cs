@@ -3,6 +3,7 @@ using Backpack.Streaming.GStreamer;
 using Backpack.Streaming.GStreamer.Native;
 using Backpack.Streaming.Outputs;
 using Backpack.Streaming.SkyLines;
+using Backpack.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Streaming.WebRtc;
@@ -380,7 +381,12 @@ public sealed partial class WebRtcOutput : SkyLineOutput, INativeCallbackTarget
         if (hadPeers)
         {
             // The SkyLine is told outside this thread's lock by the next frame's fan-out; nothing else to do here.
-            ThreadPool.QueueUserWorkItem(static output => output.OnNeedsFramesChanged(), this, preferLocal: false);
+            // Nobody awaits it: BackgroundWork's task never faults.
+            _ = BackgroundWork.RunAsync("webrtc output activity", Logger, () =>
+            {
+                OnNeedsFramesChanged();
+                return Task.CompletedTask;
+            });
         }
     }
 
